@@ -1,0 +1,38 @@
+/**
+ * What the engine emits and every sink consumes. Plain data: a sink never reaches back into the
+ * engine, and an alert can be serialised to a durable stream as is.
+ */
+export interface Alert {
+  /** `<epoch seconds>.<n>`, unique per process run (ossec-analysis.md 9.1). */
+  id: string;
+  /** Receive time of the event, epoch ms. */
+  timestamp: number;
+  rule: AlertRule;
+  agent: { id: string; name: string; ip?: string };
+  /** Host the event is about; printed as `<hostname>-><location>` unless equal to the location. */
+  hostname: string;
+  location: string;
+  fullLog: string;
+  /** check_diff: the stored output before this change. */
+  previousOutput?: string;
+  /** Lines printed after full_log: `Previous output:` + old text, or earlier events of a frequency rule. */
+  context: string[];
+  decoder?: { name: string; parent?: string };
+  programName?: string;
+  /** Decoded fields by canonical name (`srcip`, `dstuser`, ...) and dynamic fields. */
+  fields: Record<string, string>;
+}
+
+export interface AlertRule {
+  id: number;
+  level: number;
+  description: string;
+  /** Group names, in order (`ossec,process_monitor`). */
+  groups: string[];
+  /** The group string as OSSEC builds it, normally ending in `,` (printed in alerts.log). */
+  groupText: string;
+  /** alerts.log ` mail ` marker: level >= email_alert_level or alert_by_email (9.1). */
+  mail: boolean;
+  firedtimes: number;
+  info?: Array<{ type: string; value: string }>;
+}

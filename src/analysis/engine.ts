@@ -1,0 +1,173 @@
+import type { Alert } from '../alerts/alert.js';
+import type { OspatrolConfig } from '../config/model.js';
+import { ConfigErrors, OspatrolError } from '../errors.js';
+import type { Event } from '../events/event.js';
+import { applyForwardedAlert, decode, DecodeDetail, decoderIdOf, dynamicField, loadDecoders } from './decoders/index.js';
+import type { DecoderSet } from './decoders/types.js';
+import { newEventInfo, type EventInfo } from './event-info.js';
+import { predecode } from './predecode/predecode.js';
+import { RuleEngine, type RuleMatch } from './rules/evaluate.js';
+import { loadRuleset, type Ruleset } from './rules/ruleset.js';
+import { FileCheckDiffStore, MemoryCheckDiffStore } from './state/check-diff-store.js';
+import { FtsStore, IgnoreStore } from './state/fts.js';
+import { ListStore } from './state/lists.js';
+
+export interface LoadEngineOptions {
+  config: OspatrolConfig;
+  /** The local host's name: hostname of events without a syslog header (ossec-analysis.md 1.2.8). */
+  hostname: string;
+  /** Where check_diff, FTS and ignore state persist; without it, state lives in memory (logtest). */
+  stateDir?: string;
+  /** ossec-logtest semantics (ignore timer reset, no FTS/ignore persistence: 9.6). */
+  logtest?: boolean;
+  /** Problems that do not stop analysis (state I/O, oversize outputs). */
+  warn?: (message: string) => void;
+}
+
+/** Everything the engine worked out for one event: what logtest prints. */
+export interface Analysis {
+  lf: EventInfo;
+  /** Phase 2 fields in capture order (labels as ossec-logtest prints them), when asked for. */
+  detail: DecodeDetail | undefined;
+  match: RuleMatch | null;
+}
+
+export interface EngineCounters {
+  events: number;
+  alerts: number;
+  /** Events whose analysis threw: counted and dropped, never fatal. */
+  failed: number;
+}
+
+/**
+ * The analysis engine: load the decoders, rules and lists once, then turn events into alerts.
+ * It is one library for local mode, the manager and the tools. It knows nothing of sources or
+ * sinks: an Event comes in, an Alert (or nothing) goes out.
+ */
+export class Engine {
+  readonly counters: EngineCounters = { events: 0, alerts: 0, failed: 0 };
+  private alertSeq = 0;
+  private readonly detail = new DecodeDetail(false);
+  private current: EventInfo | undefined;
+  private readonly fieldLookup = (name: string): string | undefined =>
+    this.current ? dynamicField(this.current, this.detail, name) : undefined;
+
+  constructor(
+    readonly decoders: DecoderSet,
+    readonly ruleset: Ruleset,
+    readonly rules: RuleEngine,
+    readonly hostname: string,
+    private readonly warn: (message: string) => void,
+  ) {}
+
+  summary(): { decoders: number; rules: number } {
+    return { decoders: this.decoders.withProgram.length + this.decoders.withoutProgram.length, rules: this.ruleset.byId.size };
+  }
+
+  /** Pre-decode, decode and match one event. `trace` gets logtest -v lines. */
+  analyze(event: Event, opts: { trace?: (line: string) => void; fields?: boolean } = {}): Analysis {
+    const pre = predecode(
+      { location: event.location, message: event.message, agent: event.agent },
+      this.hostname,
+    );
+    const lf = newEventInfo({ ...pre, time: event.receivedAt, agent: event.agent });
+    const detail = opts.fields ? new DecodeDetail(true) : this.detail;
+    const forwarded = decode(this.decoders, lf, detail);
+    let generatedRuleId: number | undefined;
+    if (forwarded) {
+      const id = Number.parseInt(forwarded.ruleId, 10);
+      if (this.ruleset.byId.has(id) && applyForwardedAlert(lf, forwarded)) generatedRuleId = id;
+    }
+    this.current = lf;
+    const lookup =
+      detail === this.detail ? this.fieldLookup : (name: string): string | undefined => dynamicField(lf, detail, name);
+    const match = this.rules.evaluate(lf, { trace: opts.trace, generatedRuleId, dynamicField: lookup });
+    this.current = undefined;
+    return { lf, detail: opts.fields ? detail : undefined, match };
+  }
+
+  /**
+   * The daemon path: an event in, the alert to log out (or undefined). A hostile event that makes
+   * any stage throw is counted in `failed` and dropped; it never stops the engine.
+   */
+  process(event: Event): Alert | undefined {
+    this.counters.events++;
+    let a: Analysis;
+    try {
+      a = this.analyze(event);
+    } catch (e) {
+      this.counters.failed++;
+      this.warn(`event dropped: analysis failed: ${(e as Error).message} (location ${JSON.stringify(event.location)})`);
+      return undefined;
+    }
+    const m = a.match;
+    if (!m || !m.alert || !m.log) return undefined;
+    this.counters.alerts++;
+    return this.toAlert(a.lf, m);
+  }
+
+  /** Builds the Alert value of a match (also used by logtest -a). */
+  toAlert(lf: EventInfo, m: RuleMatch): Alert {
+    const fields: Record<string, string> = {};
+    for (const [k, v] of lf.fields) fields[k] = v;
+    const agent = lf.agent
+      ? { id: lf.agent.id, name: lf.agent.name, ip: lf.agent.ip }
+      : { id: '000', name: this.hostname };
+    return {
+      id: `${Math.floor(lf.time / 1000)}.${++this.alertSeq}`,
+      timestamp: lf.time,
+      rule: {
+        id: m.id,
+        level: m.level,
+        description: m.description ?? '',
+        groups: [...m.groups],
+        groupText: m.groupText,
+        mail: m.mail,
+        firedtimes: m.firedtimes,
+        info: m.info.length > 0 ? m.info.map((i) => ({ type: i.type, value: i.value })) : undefined,
+      },
+      agent,
+      hostname: lf.hostname,
+      location: lf.location,
+      fullLog: lf.fullLog,
+      previousOutput: m.previousOutput,
+      context: [...m.context],
+      decoder: lf.decoder && lf.decoder.name ? { name: lf.decoder.name } : undefined,
+      programName: lf.programName,
+      fields,
+    };
+  }
+}
+
+/**
+ * Loads decoders, lists and rules named by the configuration. Errors are thrown as ConfigErrors
+ * whose entries name file:line (a rule or decoder file problem stops start-up, as in OSSEC).
+ */
+export function loadEngine(opts: LoadEngineOptions): Engine {
+  const { config } = opts;
+  const warn = opts.warn ?? (() => {});
+  try {
+    const decoders = loadDecoders(config.rules.decoderFiles);
+    const lists = new ListStore();
+    for (const l of config.rules.lists) lists.addFile(l.name, l.path);
+    const ruleset = loadRuleset(config.rules.ruleFiles, {
+      decoderIdOf: (name) => decoderIdOf(decoders, name),
+      logAlertLevel: config.alerts.logAlertLevel,
+      emailAlertLevel: config.alerts.emailAlertLevel,
+      lists,
+    });
+    const persist = !!opts.stateDir && !opts.logtest;
+    const rules = new RuleEngine(ruleset, {
+      checkDiff: opts.stateDir ? new FileCheckDiffStore(opts.stateDir) : new MemoryCheckDiffStore(),
+      fts: new FtsStore({ stateDir: opts.stateDir, persist }),
+      ignore: new IgnoreStore({ stateDir: opts.stateDir, persist }),
+      logtest: opts.logtest,
+      memorySize: config.global.memorySize,
+      warn,
+    });
+    return new Engine(decoders, ruleset, rules, opts.hostname, warn);
+  } catch (e) {
+    if (e instanceof OspatrolError) throw new ConfigErrors([e]);
+    throw e;
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * Bounds the time any regex can take on a hostile log line. Every compiler in this folder imports
+ * this module first, because the V8 flag below must be set before our RegExps are compiled.
+ *
+ * Why: log lines are attacker-controlled, and a backtracking engine can be made to take exponential
+ * time on a pattern like `^(a+)+$` (deps.md section 4 measured 10 s for 29 characters). With
+ * `--enable-experimental-regexp-engine-on-excessive-backtracks`, V8 runs a regex on its fast
+ * backtracking engine and, once one execution exceeds `--regexp-backtracks-before-fallback`
+ * backtracks, re-runs it on its linear-time engine. The flag cannot go in NODE_OPTIONS, so it is
+ * set here at runtime.
+ *
+ * Measured on Node 20 (V8 11.3), two limits of that mechanism shape this module:
+ *  1. It only applies to regexes the linear engine accepts: no `i` or `u` flag, no lookarounds, no
+ *     backreferences, no quantifier bound above 16 (multiplied through nesting). The translators
+ *     therefore spell case-insensitivity as `[aA]` classes and expand `{n,m}` on group-free atoms.
+ *     PCRE2 patterns that need backreferences, lookarounds, atomic groups or possessive
+ *     quantifiers cannot be protected (`Pcre2Matcher.backtrackSafe` is false for them).
+ *  2. Greedy loops over a class backtrack without counting, so before the fallback triggers a
+ *     regex can spend about `limit x subject length` steps: with the default limit of 50,000, the
+ *     OSRegex translation `^(\w+)\s*(\w+)$` took 76 s on a 1 MB line. The limit is read when V8
+ *     compiles a regex (lazily, at an exec, and again when it tiers up), not per exec. So long
+ *     subjects are run on twin RegExps with a lower limit, each exec of a twin wrapped in a flag
+ *     change so that any (re)compilation of the twin sees that lower limit. The twin's source gets a
+ *     harmless `(?:)` suffix so that V8's regexp compilation cache does not hand back the primary.
+ * Result: the 1 MB case above runs in about 1.5 s (the linear engine's own speed), ordinary
+ * subjects pay nothing.
+ */
+import { setFlagsFromString } from 'node:v8';
+import { PatternError } from '../../errors.js';
+
+const DEFAULT_LIMIT = 50000;
+setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks');
+setFlagsFromString(`--regexp-backtracks-before-fallback=${DEFAULT_LIMIT}`);
+
+/**
+ * Subject length -> backtrack limit. Up to 2048 chars the default applies (worst case about 0.1 s
+ * on this machine); OSSEC messages are at most 6144 bytes (ossec-analysis.md 1.1).
+ */
+const TIERS: readonly { maxLength: number; limit: number }[] = [
+  { maxLength: 2048, limit: DEFAULT_LIMIT },
+  { maxLength: 65536, limit: 1000 },
+  { maxLength: Infinity, limit: 20 },
+];
+
+function withLimit<T>(limit: number, f: () => T): T {
+  setFlagsFromString(`--regexp-backtracks-before-fallback=${limit}`);
+  try {
+    return f();
+  } finally {
+    setFlagsFromString(`--regexp-backtracks-before-fallback=${DEFAULT_LIMIT}`);
+  }
+}
+
+/** A RegExp whose executions are bounded as described above. Non-global, non-sticky. */
+export class GuardedRegExp {
+  private readonly primary: RegExp;
+  private readonly twins: (RegExp | undefined)[] = [];
+
+  constructor(
+    readonly source: string,
+    readonly flags: string,
+    pattern: string,
+  ) {
+    try {
+      this.primary = new RegExp(source, flags);
+    } catch (e) {
+      throw new PatternError(`invalid pattern '${pattern}': ${(e as Error).message}`);
+    }
+  }
+
+  exec(subject: string): RegExpExecArray | null {
+    if (subject.length <= TIERS[0].maxLength) return this.primary.exec(subject);
+    const tier = TIERS.findIndex((t) => subject.length <= t.maxLength);
+    const re = this.twin(tier);
+    return withLimit(TIERS[tier].limit, () => re.exec(subject));
+  }
+
+  test(subject: string): boolean {
+    if (subject.length <= TIERS[0].maxLength) return this.primary.test(subject);
+    const tier = TIERS.findIndex((t) => subject.length <= t.maxLength);
+    const re = this.twin(tier);
+    return withLimit(TIERS[tier].limit, () => re.test(subject));
+  }
+
+  private twin(tier: number): RegExp {
+    let re = this.twins[tier];
+    if (!re) {
+      re = new RegExp(this.source + '(?:)'.repeat(tier), this.flags);
+      this.twins[tier] = re;
+    }
+    return re;
+  }
+}

@@ -1,0 +1,251 @@
+import type { DecoderRef, EventInfo } from '../event-info.js';
+import { checkDiff, DEFAULT_CHECK_DIFF_MAX_BYTES, MemoryCheckDiffStore, type CheckDiffStore } from '../state/check-diff-store.js';
+import { addToSidList, EventList, type HistoryEntry } from '../state/event-history.js';
+import { FTS_DONE, FtsStore, IgnoreStore, ftsFlags, ftsKey, ignoreLine } from '../state/fts.js';
+import { checkRule, type CheckContext } from './check.js';
+import type { Rule, RuleNode } from './rule.js';
+import type { Ruleset } from './ruleset.js';
+import type { InfoEntry } from './types.js';
+
+/** What rules see when no decoder matched: OSSEC's NULL_Decoder (syslog type, id 0, no name). */
+export const NULL_DECODER: DecoderRef = { name: '', id: 0, type: 'syslog', order: [], fts: undefined };
+
+/**
+ * The decoder type of forwarded OSSEC alerts (OSSECAlert_Decoder sets OSSEC_ALERT): such events skip
+ * the tree and use the rule named by the alert (EvaluateOptions.generatedRuleId).
+ */
+export const OSSEC_ALERT_TYPE = 'ossec-alert';
+
+/** OSPatrol 2.7 decoders say `ospatrol` for what OSSEC calls `ossec` (see load-elements.ts). */
+export function categoryOf(type: string): string {
+  return type === 'ospatrol' ? 'ossec' : type;
+}
+
+export interface EngineOptions {
+  /** check_diff state (default: in memory, as ossec-logtest without a state directory). */
+  checkDiff?: CheckDiffStore;
+  /** Outputs of this many bytes or more are not compared (default 1 MiB; see check-diff-store.ts). */
+  checkDiffMaxBytes?: number;
+  /** First-time-seen memory (default: in memory, not persisted). */
+  fts?: FtsStore;
+  /** The <ignore>/<check_if_ignored> file (default: in memory). */
+  ignore?: IgnoreStore;
+  /**
+   * ossec-logtest semantics for the `ignore` attribute: once the window has passed the timer goes back
+   * to 0 instead of restarting, so the next win alerts too (testrule.c; 6.4). analysisd otherwise.
+   * (logtest's other differences - no FTS or ignore-file writes - are the stores' `persist` options.)
+   */
+  logtest?: boolean;
+  /** <global><memory_size>: EventList size (default 8192). */
+  memorySize?: number;
+  /** analysisd.sid_prev_matched_max (default 128). */
+  sidPrevMatchedMax?: number;
+  /** Where problems that do not stop evaluation go (state I/O, oversize check_diff output). */
+  warn?: (message: string) => void;
+}
+
+export interface EvaluateOptions {
+  /** `ossec-logtest -v`: receives "    Trying rule: <id> - <desc>", "       *Rule <id> matched.", "       *Trying child rules.". */
+  trace?: (line: string) => void;
+  /** For OSSEC_ALERT events: the rule the forwarded alert names. */
+  generatedRuleId?: number;
+  /**
+   * The decoders module's lookup for `<field name=X>` (decoders' dynamicField bound to this event and
+   * its DecodeDetail); without it the value is read by name from the event's fields.
+   */
+  dynamicField?: (name: string) => string | undefined;
+}
+
+/** Why a winning rule produced no alert. */
+export type Suppression = 'level-0' | 'ignore-time' | 'ignored';
+
+/** The result of evaluating one event against the tree. */
+export interface RuleMatch {
+  /** The winning rule (the first matching path, 5.6). */
+  rule: Rule;
+  id: number;
+  level: number;
+  description: string | undefined;
+  groups: readonly string[];
+  /** OSSEC's group string, normally ending in ','. */
+  groupText: string;
+  info: readonly InfoEntry[];
+  /** True when an alert results: level > 0, outside the ignore window, not in the ignore file. */
+  alert: boolean;
+  suppressed: Suppression | undefined;
+  /** DO_LOGALERT: write to alerts.log (level >= log_alert_level unless no_log, or log_alert). */
+  log: boolean;
+  /** The alerts.log ` mail ` marker. */
+  mail: boolean;
+  firedtimes: number;
+  /** Lines after full_log: `Previous output:` + old output, or earlier events' full_log newest first. */
+  context: readonly string[];
+  /** check_diff: the previous output (context line 1, as alerts.json's previous_output). */
+  previousOutput: string | undefined;
+}
+
+const NO_LINES: readonly string[] = [];
+
+/**
+ * Evaluates events against a loaded ruleset and keeps the rule state (frequency history, ignore
+ * timers, FTS, check_diff). Single-threaded, like analysisd with rule_matching_threads=1. Time comes
+ * only from each event's receive time.
+ */
+export class RuleEngine implements CheckContext {
+  readonly ruleset: Ruleset;
+  readonly events: EventList;
+  readonly checkDiffStore: CheckDiffStore;
+  readonly checkDiffMaxBytes: number;
+  readonly fts: FtsStore;
+  readonly ignoreStore: IgnoreStore;
+  readonly logtest: boolean;
+  readonly sidPrevMatchedMax: number;
+  readonly warn: (message: string) => void;
+
+  // Per-event state read by check.ts.
+  ev!: EventInfo;
+  dec: DecoderRef = NULL_DECODER;
+  decType = 'syslog';
+  now = 0;
+  trace: ((line: string) => void) | undefined = undefined;
+  dynamicField: ((name: string) => string | undefined) | undefined = undefined;
+  /** The event's alert_last_events: set by a successful search or a check_diff change. */
+  ctx: readonly string[] | null = null;
+  /** The context came from check_diff (so line 1 is the previous output). */
+  ctxIsDiff = false;
+  private clockMs = NaN;
+  private hhmm = '';
+  private wday = 0;
+
+  constructor(ruleset: Ruleset, opts: EngineOptions = {}) {
+    this.ruleset = ruleset;
+    this.events = new EventList(opts.memorySize ?? 8192, ruleset.maxFrequency);
+    this.checkDiffStore = opts.checkDiff ?? new MemoryCheckDiffStore();
+    this.checkDiffMaxBytes = opts.checkDiffMaxBytes ?? DEFAULT_CHECK_DIFF_MAX_BYTES;
+    this.fts = opts.fts ?? new FtsStore();
+    this.ignoreStore = opts.ignore ?? new IgnoreStore();
+    this.logtest = opts.logtest ?? false;
+    this.sidPrevMatchedMax = opts.sidPrevMatchedMax ?? 128;
+    this.warn = opts.warn ?? (() => {});
+  }
+
+  /** Local "HH:MM" of the receive time (rule <time>). */
+  localHhmm(): string {
+    this.clock();
+    return this.hhmm;
+  }
+
+  /** Local weekday of the receive time, Sunday = 0 (rule <weekday>). */
+  localWeekday(): number {
+    this.clock();
+    return this.wday;
+  }
+
+  private clock(): void {
+    if (this.clockMs === this.ev.time) return;
+    const d = new Date(this.ev.time);
+    this.clockMs = this.ev.time;
+    this.hhmm = `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+    this.wday = d.getDay();
+  }
+
+  /** check_diff for `rule` on the current event (dodiff.c); true when the output changed. */
+  diff(rule: Rule): boolean {
+    const ev = this.ev;
+    let host = ev.hostname;
+    if (host.startsWith('(')) {
+      const close = host.indexOf(')');
+      host = close < 0 ? host.slice(1) : host.slice(1, close);
+    } else if (ev.agent) {
+      host = ev.agent.name;
+    }
+    const prev = checkDiff(this.checkDiffStore, host, rule.id, ev.log, this.checkDiffMaxBytes, this.warn);
+    if (prev === undefined) return false;
+    this.ctx = ['Previous output:', prev];
+    this.ctxIsDiff = true;
+    return true;
+  }
+
+  /** if_fts (6.5): true when the event's key is new, or the decoder already did its FTS. */
+  firstTimeSeen(): boolean {
+    const words = this.dec.fts;
+    if (!words || words.length === 0) return false;
+    const flags = ftsFlags(words);
+    if (flags === 0) return false;
+    if ((flags & FTS_DONE) !== 0) return true;
+    return this.fts.check(ftsKey(this.ev, this.dec.name, flags), this.decType === 'ids');
+  }
+
+  /** The decoder type of a stored event (Search_LastEvents). */
+  typeOf = (ev: EventInfo): string => categoryOf((ev.decoder ?? NULL_DECODER).type);
+
+  evaluate(ev: EventInfo, opts?: EvaluateOptions): RuleMatch | null {
+    this.ev = ev;
+    this.dec = ev.decoder ?? NULL_DECODER;
+    this.decType = categoryOf(this.dec.type);
+    this.now = Math.floor(ev.time / 1000);
+    this.trace = opts?.trace;
+    this.dynamicField = opts?.dynamicField;
+    this.ctx = null;
+    this.ctxIsDiff = false;
+
+    let rule: Rule | null = null;
+    if (opts?.generatedRuleId !== undefined || this.dec.type === OSSEC_ALERT_TYPE) {
+      rule = opts?.generatedRuleId === undefined ? null : (this.ruleset.byId.get(opts.generatedRuleId) ?? null);
+      if (rule === null) return null;
+    } else {
+      const roots: RuleNode[] = this.ruleset.roots;
+      for (let i = 0; i < roots.length; i++) {
+        if (roots[i].rule.category !== this.decType) continue;
+        rule = checkRule(this, roots[i]);
+        if (rule !== null) break;
+      }
+      if (rule === null) return null;
+    }
+    return this.handle(rule);
+  }
+
+  /** 5.6 "Handling the winning rule". */
+  private handle(rule: Rule): RuleMatch {
+    if (rule.level === 0) return this.result(rule, 'level-0');
+    if (rule.ignoreTime !== 0) {
+      if (rule.timeIgnored === 0) rule.timeIgnored = this.now;
+      else if (this.now - rule.timeIgnored < rule.ignoreTime) return this.result(rule, 'ignore-time');
+      else rule.timeIgnored = this.logtest ? 0 : this.now;
+    }
+    const ev = this.ev;
+    const decName = ev.decoder?.name;
+    if (rule.ckignore !== 0 && this.ignoreStore.has(ignoreLine(ev, decName, rule.ckignore, rule.ignore))) {
+      return this.result(rule, 'ignored');
+    }
+    if (rule.ignore !== 0) this.ignoreStore.add(ignoreLine(ev, decName, rule.ignore, rule.ignore));
+
+    // Correlation memory: the rule's sid list, else the group lists it feeds, then the EventList.
+    const entry: HistoryEntry = { ev, sec: this.now, sidList: null, groupLists: rule.groupPrevMatched };
+    if (rule.sidPrevMatched) addToSidList(rule.sidPrevMatched, entry, this.sidPrevMatchedMax);
+    else if (rule.groupPrevMatched) for (const g of rule.groupPrevMatched) g.push(entry);
+    this.events.add(entry);
+    return this.result(rule, undefined);
+  }
+
+  private result(rule: Rule, suppressed: Suppression | undefined): RuleMatch {
+    const context = this.ctx ?? NO_LINES;
+    const alert = suppressed === undefined;
+    return {
+      rule,
+      id: rule.id,
+      level: rule.level,
+      description: rule.description,
+      groups: rule.groups,
+      groupText: rule.groupText,
+      info: rule.info,
+      alert,
+      suppressed,
+      log: alert && rule.logAlert,
+      mail: rule.mail,
+      firedtimes: rule.firedtimes,
+      context,
+      previousOutput: this.ctxIsDiff ? context[1] : undefined,
+    };
+  }
+}

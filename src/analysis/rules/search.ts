@@ -1,0 +1,151 @@
+import type { EventInfo } from '../event-info.js';
+import type { Deque, EventList, HistoryEntry } from '../state/event-history.js';
+import type { Rule } from './rule.js';
+import {
+  DIFFERENT_SRCGEOIP, DIFFERENT_URL, SAME_DSTPORT, SAME_ID, SAME_LOCATION, SAME_SRCIP, SAME_SRCPORT, SAME_USER,
+} from './types.js';
+
+/**
+ * The three history searches of context rules (ossec-analysis.md 6.2; eventinfo.c). They run while
+ * the rule is being checked, before the current event is stored, so only earlier events count. Each
+ * walks newest to oldest and:
+ * 1. stops (no match) at the first event older than the timeframe,
+ * 2. stops at the first event already used by a rule of this level or higher (`matched`),
+ * 3. skips events that fail the same_ and different_ options (a missing field on either side fails),
+ * 4. succeeds on the (frequency+1)-th counted event: with the current one that is frequency+2 events.
+ * On success the current event, the completing event and the *newest* event of the list are marked
+ * with the rule's level, so the next search stops there and counting restarts.
+ *
+ * The functions return the context lines (earlier full_logs, newest first) on success, or null.
+ * `scratch` is reused across calls to keep failed searches allocation-free.
+ */
+const scratch: string[] = [];
+
+/**
+ * The current event's side of the same_ and different_ options, read once per search. A missing field
+ * fails the check for every candidate, so such a search can only end without a match: `ok` false.
+ */
+interface Wanted {
+  ok: boolean;
+  id: string | undefined;
+  srcip: string | undefined;
+  dstuser: string | undefined;
+  url: string | undefined;
+  srcgeoip: string | undefined;
+  srcport: string | undefined;
+  dstport: string | undefined;
+}
+const want: Wanted = { ok: true, id: undefined, srcip: undefined, dstuser: undefined, url: undefined, srcgeoip: undefined, srcport: undefined, dstport: undefined };
+
+function readWanted(opts: number, f: Map<string, string>, ports: boolean): Wanted {
+  want.ok = true;
+  const need = (bit: number, k: string): string | undefined => {
+    if ((opts & bit) === 0) return undefined;
+    const v = f.get(k);
+    if (v === undefined) want.ok = false;
+    return v;
+  };
+  want.id = need(SAME_ID, 'id');
+  want.srcip = need(SAME_SRCIP, 'srcip');
+  want.dstuser = need(SAME_USER, 'dstuser');
+  want.url = need(DIFFERENT_URL, 'url');
+  want.srcgeoip = need(DIFFERENT_SRCGEOIP, 'srcgeoip');
+  want.srcport = ports ? need(SAME_SRCPORT, 'srcport') : undefined;
+  want.dstport = ports ? need(SAME_DSTPORT, 'dstport') : undefined;
+  return want;
+}
+
+/** Options checked by every search: same_id, same_source_ip, same_user, different_url, different_srcgeoip. */
+function sameCommon(opts: number, w: Wanted, b: Map<string, string>): boolean {
+  if ((opts & SAME_ID) !== 0 && b.get('id') !== w.id) return false;
+  if ((opts & SAME_SRCIP) !== 0 && b.get('srcip') !== w.srcip) return false;
+  if ((opts & SAME_USER) !== 0 && b.get('dstuser') !== w.dstuser) return false;
+  if ((opts & DIFFERENT_URL) !== 0) {
+    const u = b.get('url');
+    if (u === undefined || u === w.url) return false;
+  }
+  if ((opts & DIFFERENT_SRCGEOIP) !== 0) {
+    const g = b.get('srcgeoip');
+    if (g === undefined || g === w.srcgeoip) return false;
+  }
+  return true;
+}
+
+/** Only Search_LastSids and Search_LastGroups look at ports and location (hostname strings). */
+function sameListOnly(opts: number, w: Wanted, cur: EventInfo, old: EventInfo): boolean {
+  if ((opts & SAME_SRCPORT) !== 0 && old.fields.get('srcport') !== w.srcport) return false;
+  if ((opts & SAME_DSTPORT) !== 0 && old.fields.get('dstport') !== w.dstport) return false;
+  if ((opts & SAME_LOCATION) !== 0 && cur.hostname !== old.hostname) return false;
+  return true;
+}
+
+/**
+ * Search_LastSids (if_matched_sid) and Search_LastGroups (if_matched_group) over a rule list.
+ * They differ only in the context lines: the sid search keeps every counted event, the completing one
+ * included (frequency+1 lines, at most 11); the group search keeps the first `frequency` (at most 11).
+ */
+export function searchList(rule: Rule, cur: EventInfo, now: number, list: Deque<HistoryEntry> | null, keepCompleting: boolean): string[] | null {
+  if (list === null || list.size === 0) return null;
+  const first = list.fromNewest(0).ev;
+  const opts = rule.contextOpts;
+  const w = readWanted(opts, cur.fields, true);
+  if (!w.ok) return null;
+  scratch.length = 0;
+  let freq = 0;
+  for (let i = 0; i < list.size; i++) {
+    const e = list.fromNewest(i);
+    const old = e.ev;
+    if (now - e.sec > rule.timeframe) return null;
+    if (old.matched >= rule.level) return null;
+    if (!sameCommon(opts, w, old.fields) || !sameListOnly(opts, w, cur, old)) continue;
+    if (freq < rule.frequency) {
+      if (freq <= 10) scratch[freq] = old.fullLog;
+      freq++;
+      continue;
+    }
+    if (keepCompleting && freq <= 10) scratch[freq] = old.fullLog;
+    cur.matched = rule.level;
+    old.matched = rule.level;
+    first.matched = rule.level;
+    return scratch.slice();
+  }
+  return null;
+}
+
+/** The decoder type of a stored event, for Search_LastEvents' "same category" test. */
+export type TypeOf = (ev: EventInfo) => string;
+
+/**
+ * Search_LastEvents (context without if_matched_sid/group) over the EventList. Also requires the
+ * same decoder type and, when set, `if_matched_regex` on the earlier event's log; it ignores ports
+ * and location.
+ */
+export function searchEvents(rule: Rule, cur: EventInfo, curType: string, now: number, events: EventList, typeOf: TypeOf): string[] | null {
+  if (events.size === 0) return null;
+  const first = events.fromNewest(0).ev;
+  const opts = rule.contextOpts;
+  const re = rule.ifMatchedRegex;
+  const w = readWanted(opts, cur.fields, false);
+  if (!w.ok) return null;
+  scratch.length = 0;
+  let freq = 0;
+  for (let i = 0; i < events.size; i++) {
+    const e = events.fromNewest(i);
+    const old = e.ev;
+    if (now - e.sec > rule.timeframe) return null;
+    if (old.matched >= rule.level) return null;
+    if (typeOf(old) !== curType) continue;
+    if (re !== null && !re.test(old.log)) continue;
+    if (!sameCommon(opts, w, old.fields)) continue;
+    if (freq < rule.frequency) {
+      if (freq <= 10) scratch[freq] = old.fullLog;
+      freq++;
+      continue;
+    }
+    cur.matched = rule.level;
+    old.matched = rule.level;
+    first.matched = rule.level;
+    return scratch.slice();
+  }
+  return null;
+}

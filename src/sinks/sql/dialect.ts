@@ -1,0 +1,80 @@
+import type { AlertQueryShape } from './alert-query.js';
+import type { Migration } from './migration.js';
+
+/**
+ * What differs between SQL databases, and nothing else: the schema's spelling (migrations) and
+ * the text of each statement. The logical schema (tables, columns, meanings) and the parameter
+ * order of every statement are fixed here and in alert-row.ts / alert-query.ts, so an alert
+ * stored through SQLite, PostgreSQL or MySQL is the same rows. A driver (sqlite-sink.ts now)
+ * prepares these texts once and binds values only as parameters: no value is ever spliced into
+ * SQL, which is how OSSEC's dbd lost alerts to quotes in locations (ossec-platform.md 3.5).
+ *
+ * The logical schema, version 1 (OSSEC's os_dbd schema, adapted):
+ * - server(id, hostname UNIQUE, version, information, last_contact)
+ * - agent(id, server_id, agent_key, name, ip_address, version, information, last_contact),
+ *   unique on (server_id, agent_key, name, ip_address): `agent_key` is OSSEC's agent id ("000" is
+ *   the server itself); the IP is part of the identity as in OSSEC's `(name) ip` locations.
+ * - location(id, server_id, name), unique on (server_id, name); names are unbounded text,
+ *   stored exactly (OSSEC: VARCHAR(128), rewritten quotes).
+ * - category(cat_id, cat_name UNIQUE): one row per rule group name.
+ * - signature(id, rule_id UNIQUE, level, description): one row per rule seen, kept current.
+ * - signature_category_mapping(id, rule_id, cat_id), unique on (rule_id, cat_id).
+ * - alert(id, server_id, alertid, rule_id, level, timestamp, location_id, agent_id, hostname,
+ *   src_ip, src_port, dst_ip, dst_port, dst_user, full_log, previous_output, context,
+ *   rule_description, rule_groups, mail, firedtimes, rule_info, decoder_name, decoder_parent,
+ *   program_name, is_hidden, inserted_at), unique on (server_id, alertid) so a replay is a no-op.
+ *   `timestamp` is the event time in epoch ms (OSSEC: insertion time, epoch s); `inserted_at` the
+ *   insertion time. The user column is `dst_user`, not OSSEC's `user`: that is a reserved word in
+ *   PostgreSQL, where an unquoted `SELECT user` silently returns the session user (ossec-hids#308).
+ * - data(id, alert_id, name, value), unique on (alert_id, name): every decoded field of an alert
+ *   (Wazuh's `data{}`). OSSEC 2.7 kept user/full_log there; those now live in `alert`.
+ * - schema_version(version PRIMARY KEY, applied_at, description).
+ */
+export interface SqlDialect {
+  readonly name: 'sqlite' | 'postgresql' | 'mysql';
+  readonly migrations: readonly Migration[];
+  readonly sql: AlertStoreStatements;
+  /** SELECT returning StoredAlertColumns; parameters as PlannedAlertQuery.params. */
+  selectAlerts(shape: AlertQueryShape): string;
+}
+
+/** Statement texts. The comment on each gives its parameters, in order. */
+export interface AlertStoreStatements {
+  /** Creates schema_version if missing: it must exist before anything can be read from it. */
+  createSchemaVersion: string;
+  /** () -> { version } (0 when empty). */
+  selectSchemaVersion: string;
+  /** (version, applied_at, description) */
+  insertSchemaVersion: string;
+  /** (hostname, version, information, last_contact) -> { id }; inserts or refreshes by hostname. */
+  upsertServer: string;
+  /** (server_id, agent_key, name, ip_address); nothing on conflict. */
+  insertAgent: string;
+  /** (server_id, agent_key, name, ip_address) -> { id } */
+  selectAgent: string;
+  /** (server_id, name); nothing on conflict. */
+  insertLocation: string;
+  /** (server_id, name) -> { id } */
+  selectLocation: string;
+  /** (cat_name); nothing on conflict. */
+  insertCategory: string;
+  /** (cat_name) -> { cat_id } */
+  selectCategory: string;
+  /** (rule_id, level, description); inserts or updates. */
+  upsertSignature: string;
+  /** (rule_id): drops the rule's mappings before they are written again. */
+  deleteSignatureMappings: string;
+  /** (rule_id, cat_id); nothing on conflict. */
+  insertSignatureMapping: string;
+  /**
+   * (server_id, alertid, rule_id, level, timestamp, location_id, agent_id, hostname, src_ip,
+   * src_port, dst_ip, dst_port, dst_user, full_log, previous_output, context, rule_description,
+   * rule_groups, mail, firedtimes, rule_info, decoder_name, decoder_parent, program_name,
+   * inserted_at); nothing on conflict with (server_id, alertid): a replayed alert is skipped.
+   */
+  insertAlert: string;
+  /** (alert_id, name, value) */
+  insertData: string;
+  /** (alert_id) -> { name, value } in insertion order. */
+  selectData: string;
+}

@@ -1,0 +1,65 @@
+import type { AlertQueryShape } from '../sql/alert-query.js';
+import type { SqlDialect } from '../sql/dialect.js';
+import { SQLITE_MIGRATIONS } from './sqlite-schema.js';
+
+/**
+ * The SQLite spelling of the alert store's statements (sql/dialect.ts); the schema itself is in
+ * sqlite-schema.ts. Only SQL text lives here; every value is a `?` parameter.
+ */
+const ALERT_COLUMNS = `
+  a.id AS row_id, a.alertid, a.timestamp, a.rule_id, a.level, a.rule_description, a.rule_groups,
+  a.mail, a.firedtimes, a.rule_info, g.agent_key, g.name AS agent_name, g.ip_address AS agent_ip,
+  a.hostname, l.name AS location, a.full_log, a.previous_output, a.context, a.decoder_name,
+  a.decoder_parent, a.program_name`;
+
+export const sqliteDialect: SqlDialect = {
+  name: 'sqlite',
+  migrations: SQLITE_MIGRATIONS,
+  sql: {
+    createSchemaVersion: `CREATE TABLE IF NOT EXISTS schema_version (
+      version     INTEGER PRIMARY KEY,
+      applied_at  INTEGER NOT NULL,
+      description TEXT    NOT NULL
+    )`,
+    selectSchemaVersion: `SELECT COALESCE(MAX(version), 0) AS version FROM schema_version`,
+    insertSchemaVersion: `INSERT INTO schema_version (version, applied_at, description) VALUES (?, ?, ?)`,
+    upsertServer: `INSERT INTO server (hostname, version, information, last_contact) VALUES (?, ?, ?, ?)
+      ON CONFLICT (hostname) DO UPDATE SET version = excluded.version, information = excluded.information,
+        last_contact = excluded.last_contact
+      RETURNING id`,
+    insertAgent: `INSERT INTO agent (server_id, agent_key, name, ip_address) VALUES (?, ?, ?, ?)
+      ON CONFLICT (server_id, agent_key, name, ip_address) DO NOTHING`,
+    selectAgent: `SELECT id FROM agent WHERE server_id = ? AND agent_key = ? AND name = ? AND ip_address = ?`,
+    insertLocation: `INSERT INTO location (server_id, name) VALUES (?, ?) ON CONFLICT (server_id, name) DO NOTHING`,
+    selectLocation: `SELECT id FROM location WHERE server_id = ? AND name = ?`,
+    insertCategory: `INSERT INTO category (cat_name) VALUES (?) ON CONFLICT (cat_name) DO NOTHING`,
+    selectCategory: `SELECT cat_id FROM category WHERE cat_name = ?`,
+    upsertSignature: `INSERT INTO signature (rule_id, level, description) VALUES (?, ?, ?)
+      ON CONFLICT (rule_id) DO UPDATE SET level = excluded.level, description = excluded.description
+      WHERE level IS NOT excluded.level OR description IS NOT excluded.description`,
+    deleteSignatureMappings: `DELETE FROM signature_category_mapping WHERE rule_id = ?`,
+    insertSignatureMapping: `INSERT INTO signature_category_mapping (rule_id, cat_id) VALUES (?, ?)
+      ON CONFLICT (rule_id, cat_id) DO NOTHING`,
+    insertAlert: `INSERT INTO alert (server_id, alertid, rule_id, level, timestamp, location_id, agent_id,
+        hostname, src_ip, src_port, dst_ip, dst_port, dst_user, full_log, previous_output, context,
+        rule_description, rule_groups, mail, firedtimes, rule_info, decoder_name, decoder_parent,
+        program_name, inserted_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (server_id, alertid) DO NOTHING`,
+    insertData: `INSERT INTO data (alert_id, name, value) VALUES (?, ?, ?)`,
+    selectData: `SELECT name, value FROM data WHERE alert_id = ? ORDER BY id`,
+  },
+  selectAlerts(shape: AlertQueryShape): string {
+    const where: string[] = [];
+    if (shape.level) where.push('a.level >= ?');
+    if (shape.ruleId) where.push('a.rule_id = ?');
+    if (shape.agent) where.push('(g.name = ? OR g.agent_key = ?)');
+    if (shape.since) where.push('a.timestamp >= ?');
+    const dir = shape.order === 'oldest' ? 'ASC' : 'DESC';
+    return `SELECT ${ALERT_COLUMNS}
+      FROM alert a JOIN location l ON l.id = a.location_id JOIN agent g ON g.id = a.agent_id
+      ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY a.timestamp ${dir}, a.id ${dir}
+      LIMIT ?`;
+  },
+};

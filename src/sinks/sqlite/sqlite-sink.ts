@@ -1,0 +1,236 @@
+import { hostname as osHostname, arch, release, type as osType } from 'node:os';
+import { join } from 'node:path';
+import type Database from 'better-sqlite3';
+import type { Alert } from '../../alerts/alert.js';
+import type { Sink } from '../sink.js';
+import { SinkError, SinkErrorCodes, alertIdOf } from '../sink-error.js';
+import type { AlertQuery } from '../sql/alert-query.js';
+import { insertAlertParams, toAlertRow, type AlertRow } from '../sql/alert-row.js';
+import type { SqlDialect } from '../sql/dialect.js';
+import { SqliteAlertQuery } from './sqlite-alert-query.js';
+import { openAlertsDatabase } from './sqlite-database.js';
+import { sqliteDialect } from './sqlite-dialect.js';
+
+/**
+ * Alerts into `<stateDir>/alerts.db` (SQLite, WAL, synchronous=NORMAL, mode 0600), in the OSSEC
+ * os_dbd schema adapted (sql/dialect.ts). What this fixes from OSSEC's dbd (ossec-platform.md 3.5):
+ * parameters only (no escaping, no lost alerts for a `'` in a location), locations and logs stored
+ * whole, the event time rather than the insertion time, signatures actually filled, and a replayed
+ * alert stored once (unique alertid).
+ *
+ * Error contract (sink-error.ts): `write` stores the alert or throws a SinkError (DATA: refused,
+ * nothing stored; IO: the database failed, nothing stored). `writeBatch` stores all good alerts
+ * of the batch in one transaction and returns the refused ones; it throws IO when the database
+ * fails, and then retrying the whole batch is safe, since stored alerts are skipped on replay.
+ */
+export interface SqliteSinkOptions {
+  stateDir: string;
+  /** Default `<stateDir>/alerts.db`. */
+  path?: string;
+  /** This server's row in `server`. Default: os.hostname(). */
+  serverName?: string;
+  /** Recorded in `server.version`. */
+  serverVersion?: string;
+  /** Clock for inserted_at, server.last_contact and schema_version.applied_at. Default Date.now. */
+  now?: () => number;
+}
+
+export interface BatchResult {
+  /** Alerts stored by this call. */
+  inserted: number;
+  /** Alerts already stored (same server and alertid): skipped. */
+  duplicates: number;
+  /** Alerts refused for their data, with the reason; the rest of the batch is stored. */
+  rejected: SinkError[];
+}
+
+/** Lookup caches are dropped past this many entries, bounding memory with many distinct locations. */
+const CACHE_LIMIT = 10_000;
+
+export class SqliteSink implements Sink {
+  readonly name = 'sqlite';
+  readonly path: string;
+  private readonly db: Database.Database;
+  private readonly now: () => number;
+  private readonly serverId: number;
+  private readonly st: Statements;
+  private readonly query: SqliteAlertQuery;
+  private readonly insertBatch: (rows: readonly AlertRow[]) => { inserted: number; duplicates: number };
+  private readonly locationIds = new Map<string, number>();
+  private readonly agentIds = new Map<string, number>();
+  private readonly categoryIds = new Map<string, number>();
+  /** rule id -> level, description and groups last written to signature/mapping. */
+  private readonly signatures = new Map<number, string>();
+  private closed = false;
+
+  constructor(opts: SqliteSinkOptions, dialect: SqlDialect = sqliteDialect) {
+    this.path = opts.path ?? join(opts.stateDir, 'alerts.db');
+    this.now = opts.now ?? Date.now;
+    try {
+      this.db = openAlertsDatabase(this.path, dialect, { now: this.now });
+    } catch (err) {
+      throw new SinkError(SinkErrorCodes.OPEN, this.name, `cannot open ${this.path}`, { cause: err });
+    }
+    try {
+      this.st = prepareAll(this.db, dialect);
+      const server = this.st.upsertServer.get(
+        opts.serverName ?? osHostname(),
+        opts.serverVersion ?? '',
+        `${osType()} ${release()} ${arch()}`,
+        this.now(),
+      ) as { id: number };
+      this.serverId = server.id;
+      this.query = new SqliteAlertQuery(this.db, dialect);
+      this.insertBatch = this.db.transaction((rows: readonly AlertRow[]) => {
+        let inserted = 0;
+        for (const row of rows) if (this.insertOne(row)) inserted++;
+        return { inserted, duplicates: rows.length - inserted };
+      });
+    } catch (err) {
+      this.db.close();
+      throw new SinkError(SinkErrorCodes.OPEN, this.name, `cannot prepare ${this.path}`, { cause: err });
+    }
+  }
+
+  write(alert: Alert): void {
+    const result = this.writeBatch([alert]);
+    if (result.rejected.length > 0) throw result.rejected[0];
+  }
+
+  writeBatch(alerts: readonly Alert[]): BatchResult {
+    if (this.closed) throw new SinkError(SinkErrorCodes.CLOSED, this.name, 'write after close');
+    const rejected: SinkError[] = [];
+    const rows: AlertRow[] = [];
+    for (const alert of alerts) {
+      try {
+        rows.push(toAlertRow(alert));
+      } catch (err) {
+        rejected.push(this.dataError(alertIdOf(alert), err));
+      }
+    }
+    if (rows.length === 0) return { inserted: 0, duplicates: 0, rejected };
+    try {
+      return { ...this.insertBatch(rows), rejected };
+    } catch (err) {
+      // The transaction rolled back: ids cached during it may name rows that no longer exist.
+      this.clearCaches();
+      if (!isDataError(err)) throw this.ioError(rows, err);
+    }
+    // One alert's data broke the batch (checks in alert-row.ts should prevent it; this is the
+    // safety net): store each alert in its own transaction to keep the good ones.
+    let inserted = 0;
+    let duplicates = 0;
+    for (const row of rows) {
+      try {
+        const r = this.insertBatch([row]);
+        inserted += r.inserted;
+        duplicates += r.duplicates;
+      } catch (err) {
+        this.clearCaches();
+        if (!isDataError(err)) throw this.ioError([row], err);
+        rejected.push(this.dataError(row.alertId, err));
+      }
+    }
+    return { inserted, duplicates, rejected };
+  }
+
+  /** Stored alerts, newest first unless `order: 'oldest'`. Throws RangeError/TypeError for a bad filter. */
+  queryAlerts(q: AlertQuery = {}): Alert[] {
+    if (this.closed) throw new SinkError(SinkErrorCodes.CLOSED, this.name, 'query after close');
+    return this.query.run(q);
+  }
+
+  /** Every write is already committed; closing checkpoints the WAL into the main file. Idempotent. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      this.db.close();
+    } catch (err) {
+      throw new SinkError(SinkErrorCodes.IO, this.name, 'cannot close', { cause: err });
+    }
+  }
+
+  /** True when stored, false when the alert was already there. Runs inside the batch transaction. */
+  private insertOne(row: AlertRow): boolean {
+    const st = this.st;
+    this.syncSignature(row);
+    const locationId = this.lookup(this.locationIds, row.location, () => {
+      st.insertLocation.run(this.serverId, row.location);
+      return st.selectLocation.get(this.serverId, row.location) as { id: number };
+    }).id;
+    const agentKey = `${row.agentKey}\u0000${row.agentName}\u0000${row.agentIp}`;
+    const agentId = this.lookup(this.agentIds, agentKey, () => {
+      st.insertAgent.run(this.serverId, row.agentKey, row.agentName, row.agentIp);
+      return st.selectAgent.get(this.serverId, row.agentKey, row.agentName, row.agentIp) as { id: number };
+    }).id;
+    const info = st.insertAlert.run(...insertAlertParams(row, { serverId: this.serverId, locationId, agentId }, this.now()));
+    if (info.changes === 0) return false;
+    const alertRowId = info.lastInsertRowid;
+    for (const [name, value] of row.fields) st.insertData.run(alertRowId, name, value);
+    return true;
+  }
+
+  /** signature row and its category mappings, written when this process first sees the rule or it changed. */
+  private syncSignature(row: AlertRow): void {
+    const key = `${row.level}\u0000${row.description}\u0000${row.groups.join('\u0000')}`;
+    if (this.signatures.get(row.ruleId) === key) return;
+    const st = this.st;
+    st.upsertSignature.run(row.ruleId, row.level, row.description);
+    st.deleteSignatureMappings.run(row.ruleId);
+    for (const group of row.groups) {
+      const catId = this.lookup(this.categoryIds, group, () => {
+        st.insertCategory.run(group);
+        return { id: (st.selectCategory.get(group) as { cat_id: number }).cat_id };
+      }).id;
+      st.insertSignatureMapping.run(row.ruleId, catId);
+    }
+    if (this.signatures.size >= CACHE_LIMIT) this.signatures.clear();
+    this.signatures.set(row.ruleId, key);
+  }
+
+  private lookup(cache: Map<string, number>, key: string, load: () => { id: number }): { id: number } {
+    const hit = cache.get(key);
+    if (hit !== undefined) return { id: hit };
+    const { id } = load();
+    if (cache.size >= CACHE_LIMIT) cache.clear();
+    cache.set(key, id);
+    return { id };
+  }
+
+  private clearCaches(): void {
+    this.locationIds.clear();
+    this.agentIds.clear();
+    this.categoryIds.clear();
+    this.signatures.clear();
+  }
+
+  private dataError(alertId: string | undefined, err: unknown): SinkError {
+    return new SinkError(SinkErrorCodes.DATA, this.name, 'alert refused', { alertId, cause: err });
+  }
+
+  private ioError(rows: readonly AlertRow[], err: unknown): SinkError {
+    const what = rows.length === 1 ? 'alert not stored' : `batch of ${rows.length} alerts not stored`;
+    return new SinkError(SinkErrorCodes.IO, this.name, what, { alertId: rows.length === 1 ? rows[0].alertId : undefined, cause: err });
+  }
+}
+
+type Statements = { [K in keyof SqlDialect['sql']]: Database.Statement };
+
+/** Every statement prepared once, at open. */
+function prepareAll(db: Database.Database, dialect: SqlDialect): Statements {
+  const out = {} as Statements;
+  for (const key of Object.keys(dialect.sql) as Array<keyof SqlDialect['sql']>) out[key] = db.prepare(dialect.sql[key]);
+  return out;
+}
+
+/**
+ * Errors that belong to one alert's values rather than to the database: a constraint it breaks,
+ * a value too big or of the wrong kind for binding. Anything else (I/O, full disk, busy) is the
+ * database's and fails the whole batch.
+ */
+function isDataError(err: unknown): boolean {
+  if (err instanceof TypeError || err instanceof RangeError) return true;
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('SQLITE_CONSTRAINT') || code === 'SQLITE_TOOBIG' || code === 'SQLITE_MISMATCH');
+}

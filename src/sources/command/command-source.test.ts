@@ -1,0 +1,142 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CommandConfig } from '../../config/model.js';
+import { memoryContext } from '../context.js';
+import { SourceCounters } from '../source.js';
+import { collector, sleep, tempDir, waitFor } from '../test-support.js';
+import { CommandSource } from './command-source.js';
+
+function cmd(command: string, over: Partial<CommandConfig> = {}): CommandConfig {
+  return {
+    type: 'command',
+    file: 'test.conf',
+    line: 1,
+    command,
+    format: 'command',
+    alias: command,
+    frequencySeconds: 3600,
+    timeoutSeconds: 60,
+    maxOutputBytes: 65536,
+    ...over,
+  };
+}
+
+async function runOnce(config: CommandConfig, prefix?: string): Promise<ReturnType<typeof collector>> {
+  const ctx = memoryContext(tempDir('cmd'));
+  const src = new CommandSource([config], ctx, { prefix, killGraceMs: 100 });
+  const c = collector();
+  src.start(c.emit);
+  // A run's events are emitted together, synchronously: the first one means all are there.
+  await waitFor(() => c.events.length > 0, 3000, 'events');
+  await src.stop();
+  return c;
+}
+
+test('command format: one event per line; location and kind; no alias means the command text', async () => {
+  const c = await runOnce(cmd("printf 'one\\ntwo\\n'", { alias: 'lines' }));
+  assert.deepEqual(c.messages(), ["ospatrol: output: 'lines': one", "ospatrol: output: 'lines': two"]);
+  assert.equal(c.events[0].location, 'lines');
+  assert.equal(c.events[0].kind, 'command');
+  assert.equal(typeof c.events[0].receivedAt, 'number');
+
+  const quoted = `awk 'BEGIN{printf "%-8s|\\n", "a"}'`;
+  const c2 = await runOnce(cmd(quoted, { alias: '' }));
+  assert.deepEqual(c2.messages(), [`ospatrol: output: '${quoted}': a       |`]);
+  assert.equal(c2.events[0].location, quoted);
+});
+
+test('full_command with and without trailing newline; ossec prefix', async () => {
+  const a = await runOnce(cmd("printf 'a\\nb\\n'", { alias: 'f', format: 'full_command' }));
+  assert.deepEqual(a.messages(), ["ospatrol: output: 'f':\na\nb"]);
+  const b = await runOnce(cmd("printf 'a\\nb'", { alias: 'f', format: 'full_command' }), 'ossec');
+  assert.deepEqual(b.messages(), ["ossec: output: 'f':\na\nb"]);
+});
+
+test('non-zero exit and stderr become their own events', async () => {
+  const c = await runOnce(cmd('echo out; echo oops >&2; exit 2', { alias: 'bad', format: 'full_command' }));
+  assert.deepEqual(c.messages(), [
+    "ospatrol: output: 'bad':\nout",
+    "ospatrol: command stderr: 'bad':\noops",
+    "ospatrol: command exit: 'bad': status 2",
+  ]);
+});
+
+test('timeout: the command is killed and a timeout event emitted', async () => {
+  const ctx = memoryContext(tempDir('cmd'));
+  const src = new CommandSource([cmd('echo started; sleep 1000', { alias: 'hang', format: 'full_command', timeoutSeconds: 0.2 })], ctx, {
+    killGraceMs: 100,
+  });
+  const c = collector();
+  src.start(c.emit);
+  await waitFor(() => c.events.length === 2, 3000);
+  await src.stop();
+  assert.deepEqual(c.messages(), [
+    "ospatrol: output: 'hang':\nstarted\n[ospatrol: output truncated: command killed after 0.2s]",
+    "ospatrol: command timeout: 'hang': killed after 0.2s",
+  ]);
+  assert.equal(ctx.counters.get(SourceCounters.COMMAND_TIMEOUT), 1);
+});
+
+test('huge output: cut with the marker, no hang', async () => {
+  const started = Date.now();
+  const c = await runOnce(cmd('yes | head -c 10000000', { alias: 'yes', format: 'full_command' }));
+  assert.ok(Date.now() - started < 3000);
+  assert.equal(c.events.length, 1);
+  const m = c.events[0].message;
+  assert.ok(m.startsWith("ospatrol: output: 'yes':\ny\ny\n"));
+  assert.ok(m.endsWith('\ny\n[ospatrol: output truncated at 65536 bytes]'));
+  assert.equal(m.length, "ospatrol: output: 'yes':\n".length + 65536 + '[ospatrol: output truncated at 65536 bytes]'.length);
+});
+
+test('scheduler: runs at start and again each period; one command never overlaps itself', async () => {
+  const dir = tempDir('cmd');
+  const log = join(dir, 'runs');
+  const ctx = memoryContext(dir);
+  // Each run takes ~250 ms; the period is 100 ms: ticks must be skipped, runs must not interleave.
+  const slow = cmd(`echo start >> ${log}; sleep 0.25; echo end >> ${log}`, { alias: 'slow', frequencySeconds: 0.1 });
+  const quick = cmd('echo tick', { alias: 'quick', frequencySeconds: 0.15 });
+  const src = new CommandSource([slow, quick], ctx, { minPeriodMs: 10, killGraceMs: 100 });
+  const c = collector();
+  const t0 = Date.now();
+  src.start(c.emit);
+  await waitFor(() => c.events.length >= 1, 2000);
+  assert.ok(Date.now() - t0 < 150, 'first run at start, not after a period');
+  await waitFor(() => c.events.length >= 3, 2000);
+  const ticks = c.events.map((e) => e.receivedAt - t0);
+  assert.ok(ticks[1] >= 140 && ticks[2] >= 290, `quick runs on the grid: ${ticks}`);
+  await sleep(400);
+  await src.stop();
+  const lines = readFileSync(log, 'utf8').trim().split('\n');
+  assert.ok(lines.length >= 4);
+  for (let i = 0; i < lines.length; i++) assert.equal(lines[i], i % 2 === 0 ? 'start' : 'end', `no overlap: ${lines}`);
+  assert.ok((ctx.counters.get(SourceCounters.COMMAND_SKIPPED_OVERLAP) ?? 0) >= 2);
+  assert.ok(c.messages().every((m) => m === "ospatrol: output: 'quick': tick"));
+});
+
+test('a hanging command does not delay another command', async () => {
+  const ctx = memoryContext(tempDir('cmd'));
+  const src = new CommandSource([cmd('sleep 1000', { alias: 'hang' }), cmd('echo hi', { alias: 'hi', frequencySeconds: 0.05 })], ctx, {
+    minPeriodMs: 10,
+    killGraceMs: 100,
+  });
+  const c = collector();
+  src.start(c.emit);
+  await waitFor(() => c.events.length >= 3, 2000);
+  await src.stop();
+  assert.ok(c.messages().every((m) => m === "ospatrol: output: 'hi': hi"));
+});
+
+test('stop kills running commands promptly and emits nothing for them', async () => {
+  const ctx = memoryContext(tempDir('cmd'));
+  const src = new CommandSource([cmd('echo partial; sleep 1000', { alias: 'hang', format: 'full_command' })], ctx, { killGraceMs: 100 });
+  const c = collector();
+  src.start(c.emit);
+  await waitFor(() => ctx.counters.get(SourceCounters.COMMAND_RUNS) === 1);
+  await sleep(50);
+  const t = Date.now();
+  await src.stop();
+  assert.ok(Date.now() - t < 1000);
+  assert.deepEqual(c.events, []);
+});

@@ -1,0 +1,84 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const projectRoot = new URL('../../', import.meta.url).pathname;
+export const cliPath = join(projectRoot, 'bin', 'ospatrol.js');
+
+/** A scratch folder for one test. */
+export function scratch(prefix = 'osp-e2e-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/**
+ * Writes a configuration that loads the project's own decoders and rules plus the given local
+ * rules, followed by the given localfile blocks.
+ */
+export function writeConfig(dir: string, body: string, localRules = ''): string {
+  const etc = join(projectRoot, 'etc');
+  const rulesFile = join(dir, 'local_rules.xml');
+  writeFileSync(rulesFile, localRules || '<!-- none -->');
+  const conf = join(dir, 'ospatrol.conf');
+  writeFileSync(
+    conf,
+    `<ospatrol_config>
+  <global><jsonout_output>yes</jsonout_output></global>
+  <rules>
+    <decoder>${etc}/decoder.xml</decoder>
+    <include>${etc}/rules/rules_config.xml</include>
+    <include>${etc}/rules/ospatrol_rules.xml</include>
+    <include>${rulesFile}</include>
+  </rules>
+${body}
+</ospatrol_config>
+`,
+  );
+  return conf;
+}
+
+export interface Running {
+  child: ChildProcess;
+  stderr(): string;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** Starts `ospatrol local` as a real child process. */
+export function startLocal(conf: string, stateDir: string, hostname = 'host'): Running {
+  const child = spawn(process.execPath, [cliPath, 'local', '-c', conf, '-D', stateDir, '--hostname', hostname], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let err = '';
+  child.stderr!.on('data', (b: Buffer) => (err += b.toString()));
+  const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
+  return {
+    child,
+    stderr: () => err,
+    stop: async (signal: NodeJS.Signals = 'SIGTERM') => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}
+
+/** Polls until `check` returns a truthy value or the time runs out (then throws with `what`). */
+export async function waitFor<T>(what: string, check: () => T | undefined | null | false, timeoutMs = 15000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = check();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export function readIfExists(path: string): string {
+  return existsSync(path) ? readFileSync(path, 'utf8') : '';
+}
+
+/** Splits alerts.log into records (each ends with a blank line). */
+export function alertRecords(text: string): string[] {
+  return text
+    .split(/(?=^\*\* Alert )/m)
+    .filter((r) => r.startsWith('** Alert '));
+}
