@@ -8,8 +8,8 @@ import { newEventInfo, type EventInfo } from './event-info.js';
 import { predecode } from './predecode/predecode.js';
 import { RuleEngine, type RuleMatch } from './rules/evaluate.js';
 import { loadRuleset, type Ruleset } from './rules/ruleset.js';
-import { FileCheckDiffStore, MemoryCheckDiffStore } from './state/check-diff-store.js';
-import { FtsStore, IgnoreStore } from './state/fts.js';
+import { engineState } from './rules/engine-state.js';
+import { resetRuleState } from './rules/reset.js';
 import { ListStore } from './state/lists.js';
 
 export interface LoadEngineOptions {
@@ -58,10 +58,26 @@ export class Engine {
     readonly rules: RuleEngine,
     readonly hostname: string,
     private readonly warn: (message: string) => void,
+    private readonly memorySize: number,
   ) {}
 
-  summary(): { decoders: number; rules: number } {
-    return { decoders: this.decoders.withProgram.length + this.decoders.withoutProgram.length, rules: this.ruleset.byId.size };
+  /**
+   * The same loaded decoders and rules with all state forgotten and kept in memory (logtest
+   * semantics): what a fresh ossec-logtest process would be, without reading the files again.
+   * The rules' own state is reset, so this engine must not be used afterwards.
+   */
+  fresh(): Engine {
+    resetRuleState(this.ruleset);
+    const rules = new RuleEngine(this.ruleset, { ...engineState({ mode: 'logtest' }), memorySize: this.memorySize, warn: this.warn });
+    return new Engine(this.decoders, this.ruleset, rules, this.hostname, this.warn, this.memorySize);
+  }
+
+  summary(): { decoders: number; rules: number; treeNodes: number } {
+    return {
+      decoders: this.decoders.withProgram.length + this.decoders.withoutProgram.length,
+      rules: this.ruleset.byId.size,
+      treeNodes: this.ruleset.nodeCount,
+    };
   }
 
   /** Pre-decode, decode and match one event. `trace` gets logtest -v lines. */
@@ -156,16 +172,12 @@ export function loadEngine(opts: LoadEngineOptions): Engine {
       emailAlertLevel: config.alerts.emailAlertLevel,
       lists,
     });
-    const persist = !!opts.stateDir && !opts.logtest;
     const rules = new RuleEngine(ruleset, {
-      checkDiff: opts.stateDir ? new FileCheckDiffStore(opts.stateDir) : new MemoryCheckDiffStore(),
-      fts: new FtsStore({ stateDir: opts.stateDir, persist }),
-      ignore: new IgnoreStore({ stateDir: opts.stateDir, persist }),
-      logtest: opts.logtest,
+      ...engineState({ mode: opts.logtest ? 'logtest' : 'analysisd', stateDir: opts.stateDir }),
       memorySize: config.global.memorySize,
       warn,
     });
-    return new Engine(decoders, ruleset, rules, opts.hostname, warn);
+    return new Engine(decoders, ruleset, rules, opts.hostname, warn, config.global.memorySize);
   } catch (e) {
     if (e instanceof OspatrolError) throw new ConfigErrors([e]);
     throw e;

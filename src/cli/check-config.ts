@@ -9,7 +9,7 @@ export async function checkConfigCommand(opts: { config: string }): Promise<void
     const s = engine.summary();
     process.stdout.write(
       `${opts.config}: OK: ${config.localfiles.length} localfile(s), ${s.decoders} decoder(s), ` +
-        `${s.rules} rule(s) in ${config.rules.ruleFiles.length} file(s), ${config.rules.lists.length} list(s)\n`,
+        `${s.rules} rule(s) (${s.treeNodes} enabled in the tree) in ${config.rules.ruleFiles.length} file(s), ${config.rules.lists.length} list(s)\n`,
     );
   } catch (e) {
     printLoadError(e);

@@ -90,7 +90,7 @@ export function phases(a: Analysis, trace: string[] | undefined): string {
       '\n**Phase 3: Completed filtering (rules).\n' +
       `       Rule id: '${match.id}'\n` +
       `       Level: '${match.level}'\n` +
-      `       Description: '${match.description ?? ''}'\n`;
+      `       Description: '${match.description ?? '(null)'}'\n`;
     for (const i of match.info) out += `       Info - ${INFO_LABEL[i.type] ?? i.type}: '${i.value}'\n`;
     if (match.alert && match.log) out += '**Alert to be generated.\n\n\n';
   }

@@ -9,7 +9,8 @@ export async function testRulesCommand(paths: string[], opts: { config: string; 
   try {
     const config = loadConfig(opts.config);
     const hostname = opts.hostname ?? config.global.hostname ?? shortHostname();
-    const report = runRuleTests(findIniFiles(paths), () => loadEngine({ config, hostname, logtest: true }));
+    let engine = loadEngine({ config, hostname, logtest: true });
+    const report = runRuleTests(findIniFiles(paths), () => (engine = engine.fresh()));
     for (const f of report.failed) process.stdout.write(formatFailure(f) + '\n');
     process.stdout.write(`${report.passed} passed, ${report.failed.length} failed\n`);
     process.exitCode = report.failed.length > 0 ? 1 : 0;

@@ -35,11 +35,13 @@ export interface RuleTestCase {
 
 export function parseRuleTests(text: string, file: string): RuleTestSection[] {
   const sections: RuleTestSection[] = [];
-  let current: { name: string; line: number; options: Map<string, { value: string; line: number }> } | undefined;
+  type RawSection = { name: string; line: number; options: Map<string, { value: string; line: number }> };
+  const byName = new Map<string, RawSection>();
+  const order: RawSection[] = [];
+  let current: RawSection | undefined;
   let lastKey: string | undefined;
-  const flush = (): void => {
-    if (!current) return;
-    const o = current.options;
+  const flush = (sec: RawSection): void => {
+    const o = sec.options;
     const cases: RuleTestCase[] = [];
     const history: string[] = [];
     for (const [key, { value, line }] of o) {
@@ -49,9 +51,9 @@ export function parseRuleTests(text: string, file: string): RuleTestSection[] {
     }
     for (const c of cases) c.history = history;
     sections.push({
-      name: current.name,
+      name: sec.name,
       file,
-      line: current.line,
+      line: sec.line,
       rule: o.get('rule')?.value,
       level: o.get('alert')?.value,
       decoder: o.get('decoder')?.value,
@@ -73,8 +75,13 @@ export function parseRuleTests(text: string, file: string): RuleTestSection[] {
     }
     const sec = /^\[([^\]]+)\]/.exec(raw);
     if (sec) {
-      flush();
-      current = { name: sec[1], line: lineNo, options: new Map() };
+      // A repeated section name continues the earlier section (its options may replace ones there).
+      current = byName.get(sec[1]);
+      if (!current) {
+        current = { name: sec[1], line: lineNo, options: new Map() };
+        byName.set(sec[1], current);
+        order.push(current);
+      }
       lastKey = undefined;
       continue;
     }
@@ -86,10 +93,11 @@ export function parseRuleTests(text: string, file: string): RuleTestSection[] {
     value = value.trim().replace(/%%/g, '%');
     const key = opt[1].trim().toLowerCase();
     // A repeated option replaces the earlier one in place (dict semantics): keep the later line.
-    current.options.delete(key);
-    current.options.set(key, { value, line: lineNo });
+    const existing = current.options.get(key);
+    if (existing) Object.assign(existing, { value, line: lineNo });
+    else current.options.set(key, { value, line: lineNo });
     lastKey = key;
   }
-  flush();
+  order.forEach(flush);
   return sections;
 }

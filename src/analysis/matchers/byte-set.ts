@@ -124,3 +124,33 @@ export function renderSet(set: ByteSet): string {
   }
   return (negate ? '[^' : '[') + body + ']';
 }
+
+/**
+ * `\p{Name}` without UTF: PCRE2 applies the Unicode property to each byte read as a code point
+ * 0-255 (so `\p{L}` matches 0xC3, the lead byte of `é`). Caseless matching does not change it.
+ * Names are general categories, scripts, `Any`, `L&`, and PCRE2's `Xan`, `Xsp`, `Xps`, `Xwd`.
+ */
+export function propertySet(name: string): ByteSet | undefined {
+  const special: Record<string, string> = {
+    Any: '[\\s\\S]',
+    'L&': '[\\p{Lu}\\p{Ll}\\p{Lt}]',
+    Lc: '[\\p{Lu}\\p{Ll}\\p{Lt}]',
+    Xan: '[\\p{L}\\p{N}]',
+    Xsp: '[\\p{Z}\\t\\n\\v\\f\\r]',
+    Xps: '[\\p{Z}\\t\\n\\v\\f\\r]',
+    Xwd: '[\\p{L}\\p{N}_]',
+  };
+  const candidates = special[name] ? [special[name]] : [`\\p{${name}}`, `\\p{Script=${name}}`];
+  for (const src of candidates) {
+    let re: RegExp;
+    try {
+      re = new RegExp(`^${src}$`, 'u');
+    } catch {
+      continue;
+    }
+    const set = emptySet();
+    for (let c = 0; c < 256; c++) if (re.test(String.fromCharCode(c))) set[c] = 1;
+    return set;
+  }
+  return undefined;
+}

@@ -1,7 +1,6 @@
 /**
  * Case-insensitive matching without the RegExp `i` flag (see regexp-engine.ts for why): each letter
- * of a pattern becomes a class of its case variants, and literal fast paths compare against an
- * ASCII-lowered copy of the subject.
+ * of a pattern becomes a class of its case variants.
  *
  * Two folding modes, because OSSEC 4.3.0 uses two:
  *  - `unicode`: OSMatch and OSRegex are compiled by PCRE2 with UTF|CASELESS (ossec-analysis.md 4.1,
@@ -16,7 +15,7 @@ const ASCII_EXTRA: Readonly<Record<string, string>> = { k: '\u212A', s: '\u017F'
 
 const unicodeSets = new Map<string, string[]>();
 
-/** The case variants of one UTF-16 code unit, itself included, sorted. */
+/** The case variants of one UTF-16 code unit, itself included. */
 export function caseVariants(ch: string, mode: 'unicode' | 'ascii'): string[] {
   const code = ch.charCodeAt(0);
   if (code < 0x80) {
@@ -72,31 +71,4 @@ export function asciiLower(s: string): string {
   // eslint-disable-next-line no-control-regex
   if (!/[^\x00-\x7f]/.test(s)) return s.toLowerCase();
   return s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
-}
-
-/** ASCII-lowered view of the subject, cached: rules test one `log` against many patterns in a row. */
-let cachedSubject: string | undefined;
-let cachedLower = '';
-let cachedUnicodePartners = false;
-
-function refresh(subject: string): void {
-  if (subject !== cachedSubject) {
-    cachedSubject = subject;
-    cachedLower = asciiLower(subject);
-    cachedUnicodePartners = /[\u212A\u017F]/.test(subject);
-  }
-}
-
-export function lowerSubject(subject: string): string {
-  refresh(subject);
-  return cachedLower;
-}
-
-/**
- * True when the subject holds a character that Unicode folding equates with an ASCII letter, so an
- * ASCII-only comparison could disagree with PCRE2's UTF caseless match.
- */
-export function hasUnicodePartners(subject: string): boolean {
-  refresh(subject);
-  return cachedUnicodePartners;
 }

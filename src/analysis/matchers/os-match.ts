@@ -1,7 +1,7 @@
 import './regexp-engine.js';
 import { PatternError } from '../../errors.js';
 import { caselessAtom } from './caseless.js';
-import { literalMatcher, substringMatcher } from './literal.js';
+import { literalMatcher } from './literal.js';
 import type { Matcher } from './matcher.js';
 import { buildRegExp, regexpMatcher } from './regexp-matcher.js';
 
@@ -29,7 +29,6 @@ export function compileOsMatch(pattern: string): Matcher {
     if (starts && ends) return literalMatcher(pattern, 'equal', body);
     if (starts) return literalMatcher(pattern, 'prefix', body);
     if (ends) return literalMatcher(pattern, 'suffix', body);
-    return substringMatcher(pattern, body, regexMatcher(pattern), true);
   }
   return regexMatcher(pattern);
 }

@@ -1,7 +1,7 @@
 import './regexp-engine.js';
 import { PatternError } from '../../errors.js';
 import { caselessAtom } from './caseless.js';
-import { literalMatcher, substringMatcher } from './literal.js';
+import { literalMatcher } from './literal.js';
 import type { Matcher } from './matcher.js';
 import { OS_PATTERN_MAXSIZE } from './os-match.js';
 import { buildRegExp, regexpMatcher } from './regexp-matcher.js';
@@ -47,6 +47,8 @@ export function compileOsRegex(pattern: string): Matcher {
   if (pattern.length > OS_PATTERN_MAXSIZE) {
     throw new PatternError(`pattern longer than ${OS_PATTERN_MAXSIZE} characters`);
   }
+  // Unlike OSMatch, an empty OSRegex does not compile (verified: "Syntax error on regex: ''").
+  if (pattern === '') throw new PatternError('empty pattern');
   if (OPTIMIZABLE.test(pattern)) {
     const starts = pattern.startsWith('^');
     const ends = pattern.length > (starts ? 1 : 0) && pattern.endsWith('$');
@@ -54,7 +56,6 @@ export function compileOsRegex(pattern: string): Matcher {
     if (starts && ends) return literalMatcher(pattern, 'equal', body);
     if (starts) return literalMatcher(pattern, 'prefix', body);
     if (ends) return literalMatcher(pattern, 'suffix', body);
-    return substringMatcher(pattern, body, regexMatcher(pattern), true);
   }
   return regexMatcher(pattern);
 }

@@ -1,5 +1,16 @@
 import { PatternError } from '../../errors.js';
-import { type ByteSet, addRange, addSet, complement, emptySet, foldAscii, posixSet, renderSet, shorthandSet } from './byte-set.js';
+import {
+  type ByteSet,
+  addRange,
+  addSet,
+  complement,
+  emptySet,
+  foldAscii,
+  posixSet,
+  propertySet,
+  renderSet,
+  shorthandSet,
+} from './byte-set.js';
 
 /**
  * Translates a PCRE2 pattern, compiled by OSSEC 4.3.0 with CASELESS only (ossec-analysis.md 4.3),
@@ -15,14 +26,17 @@ import { type ByteSet, addRange, addSet, complement, emptySet, foldAscii, posixS
  *  - atomic groups and possessive quantifiers are emulated as `(?=(X))\N`, which is exact but needs
  *    a lookahead and a backreference, so those patterns lose the protection;
  *  - backreferences are kept and the `i` flag is then required (PCRE2 compares them caselessly).
- * Not supported (PatternError): recursion and subroutine calls, conditionals, callouts, branch
- * reset `(?|`, backtracking verbs, `\p`/`\P`/`\X` (Unicode properties are meaningless without UTF).
+ * Not supported (PatternError): recursion and subroutine calls, conditionals, callouts,
+ * backtracking verbs and `(*UTF)`-style settings, `\X`, backreferences into a branch reset group.
  */
 export interface Translation {
   source: string;
   flags: string;
-  /** JS group numbers of the pattern's own capture groups, in PCRE2 order. */
-  groups: number[];
+  /**
+   * For each PCRE2 capture group, in order, the JS groups that implement it (more than one only
+   * inside a branch reset `(?|`, where alternatives share numbers).
+   */
+  groups: number[][];
   /** False when the regex uses something V8's linear engine cannot run. */
   backtrackSafe: boolean;
 }
@@ -44,13 +58,16 @@ interface Group {
 
 type Piece = string | { open: Group } | { ref: number | string | Group; at: number };
 
-type FrameKind = 'capture' | 'plain' | 'atomic' | 'lookahead' | 'lookbehind';
+type FrameKind = 'capture' | 'plain' | 'reset' | 'atomic' | 'lookahead' | 'lookbehind';
 
 interface Frame {
   kind: FrameKind;
   saved: Opts;
   start: number;
   helper?: Group;
+  /** Branch reset `(?|`: the group count at its start and the highest reached by an alternative. */
+  resetFrom?: number;
+  resetMax?: number;
 }
 
 /** Past this many generated characters, a bounded quantifier is left as `{n,m}`. */
@@ -68,7 +85,10 @@ class Translator {
   private readonly out: Piece[] = [];
   private opts: Opts = { i: true, m: false, s: false, x: false, xx: false, U: false, n: false };
   private readonly stack: Frame[] = [];
-  private readonly captures: Group[] = [];
+  /** By PCRE2 group number - 1; several JS groups share a number inside a branch reset `(?|`. */
+  private readonly captures: Group[][] = [];
+  /** PCRE2 groups opened so far (the next group's number - 1). */
+  private capCount = 0;
   private readonly names = new Map<string, number>();
   /** Index in `out` where the last quantifiable item starts, or -1. */
   private atomStart = -1;
@@ -83,6 +103,14 @@ class Translator {
 
   run(): Translation {
     const src = this.src;
+    // Start-of-pattern settings that change nothing here; any other (*...) is refused below.
+    for (;;) {
+      const m = /^\(\*(?:LF|NO_JIT|NO_START_OPT|NO_AUTO_POSSESS|NO_DOTSTAR_ANCHOR|LIMIT_(?:MATCH|DEPTH|HEAP|RECURSION)=\d+)\)/.exec(
+        src.slice(this.pos),
+      );
+      if (!m) break;
+      this.pos += m[0].length;
+    }
     while (this.pos < src.length) {
       const c = src[this.pos];
       if (this.opts.x) {
@@ -109,11 +137,17 @@ class Translator {
         case ')':
           this.closeGroup();
           break;
-        case '|':
+        case '|': {
           this.pos++;
           this.out.push('|');
           this.atomStart = -1;
+          const top = this.stack[this.stack.length - 1];
+          if (top?.kind === 'reset') {
+            top.resetMax = Math.max(top.resetMax!, this.capCount);
+            this.capCount = top.resetFrom!;
+          }
           break;
+        }
         case '^':
           this.pos++;
           this.assertion(this.opts.m ? this.lookaround('(?<![^\\n])') : '^');
@@ -255,8 +289,9 @@ class Translator {
         return this.kReference();
       case 'p':
       case 'P':
+        return this.atom(renderSet(this.property(e)));
       case 'X':
-        this.fail(`\\${e} (Unicode property) is not supported`);
+        this.fail('\\X (extended grapheme cluster) is not supported');
         break;
       default:
         break;
@@ -264,7 +299,7 @@ class Translator {
     if (e >= '1' && e <= '9') {
       const digits = /^\d*/.exec(src.slice(this.pos))![0];
       const n = Number(e + digits);
-      if (n < 10 || e === '8' || e === '9' || n <= this.captures.length) {
+      if (n < 10 || e === '8' || e === '9' || n <= this.capCount) {
         this.pos += digits.length;
         return this.backref(n);
       }
@@ -328,6 +363,17 @@ class Translator {
     }
   }
 
+  /** `\\pL`, `\\p{Name}`, `\\p{^Name}`, `\\P...`; the position is after the `p`. */
+  private property(e: string): ByteSet {
+    const m = /^(?:\{(\^?)([A-Za-z_&][A-Za-z0-9_& ]*)\}|([A-Za-z]))/.exec(this.src.slice(this.pos));
+    if (!m) this.fail('malformed \\P or \\p sequence');
+    this.pos += m[0].length;
+    const name = (m[2] ?? m[3]).replace(/[ _]/g, '');
+    const set = propertySet(name) ?? propertySet(name[0].toUpperCase() + name.slice(1).toLowerCase());
+    if (!set) this.fail(`unknown property name after \\P or \\p: '${name}'`);
+    return (e === 'P') !== (m[1] === '^') ? complement(set) : set;
+  }
+
   private byteValue(v: number): number {
     if (v > 0xff) this.fail('character code point value in \\x{} or \\o{} is too large');
     return v;
@@ -340,7 +386,7 @@ class Translator {
       this.pos += m[0].length;
       let n = Number(m[1]);
       if (n === 0) this.fail('a subpattern number of zero is not allowed');
-      if (n < 0) n = this.captures.length + n + 1;
+      if (n < 0) n = this.capCount + n + 1;
       if (n <= 0) this.fail('reference to non-existent subpattern');
       return this.backref(n);
     }
@@ -464,8 +510,7 @@ class Translator {
         break;
       case 'p':
       case 'P':
-        this.fail(`\\${e} (Unicode property) is not supported`);
-        break;
+        return this.property(e);
       default:
         break;
     }
@@ -485,7 +530,7 @@ class Translator {
     const src = this.src;
     const start = this.out.length;
     this.pos++;
-    if (src[this.pos] === '*') this.fail('backtracking control verbs and (*...) options are not supported');
+    if (src[this.pos] === '*') this.fail('(*...) verbs and options such as (*UTF) are not supported');
     if (src[this.pos] !== '?') {
       if (this.opts.n) return this.push('plain', start, '(?:');
       return this.pushCapture(start);
@@ -548,8 +593,11 @@ class Translator {
         break;
       }
       case '|':
-        this.fail('branch reset groups (?|...) are not supported');
-        break;
+        this.pos++;
+        this.push('reset', start, '(?:');
+        this.stack[this.stack.length - 1].resetFrom = this.capCount;
+        this.stack[this.stack.length - 1].resetMax = this.capCount;
+        return;
       case '(':
         this.fail('conditional groups (?(...)...) are not supported');
         break;
@@ -583,10 +631,11 @@ class Translator {
 
   private pushCapture(start: number, name?: string): void {
     const g: Group = { real: true, js: 0 };
-    this.captures.push(g);
+    const n = ++this.capCount;
+    (this.captures[n - 1] ??= []).push(g);
     if (name !== undefined) {
-      if (this.names.has(name)) this.fail(`two named subpatterns have the same name '${name}'`);
-      this.names.set(name, this.captures.length);
+      if (this.names.has(name) && this.names.get(name) !== n) this.fail(`two named subpatterns have the same name '${name}'`);
+      this.names.set(name, n);
     }
     this.stack.push({ kind: 'capture', saved: { ...this.opts }, start });
     this.out.push({ open: g });
@@ -602,6 +651,7 @@ class Translator {
     if (!frame) this.fail('unmatched closing parenthesis');
     this.pos++;
     this.opts = frame.saved;
+    if (frame.kind === 'reset') this.capCount = Math.max(frame.resetMax!, this.capCount);
     if (frame.kind === 'atomic') {
       this.out.push('))', { ref: frame.helper!, at: this.pos });
     } else this.out.push(')');
@@ -622,7 +672,7 @@ class Translator {
     return {
       source,
       flags: this.needsI ? 'i' : '',
-      groups: this.captures.map((g) => g.js),
+      groups: this.captures.map((gs) => gs.map((g) => g.js)),
       backtrackSafe: this.safe,
     };
   }
@@ -630,7 +680,12 @@ class Translator {
   private resolve(ref: number | string | Group, at: number): Group {
     if (typeof ref === 'object') return ref;
     const n = typeof ref === 'number' ? ref : this.names.get(ref);
-    const g = n === undefined ? undefined : this.captures[n - 1];
+    const gs = n === undefined ? undefined : this.captures[n - 1];
+    if (gs && gs.length > 1) {
+      this.pos = at;
+      this.fail('a backreference to a group number shared inside (?|...) is not supported');
+    }
+    const g = gs?.[0];
     if (!g) {
       this.pos = at;
       this.fail(typeof ref === 'number' ? 'reference to non-existent subpattern' : `reference to non-existent subpattern name '${ref}'`);

@@ -1,7 +1,7 @@
 import './regexp-engine.js';
 import { PatternError } from '../../errors.js';
 import { byteOffsetToIndex, fromByteString, patternBytes, toByteString } from './byte-string.js';
-import { literalMatcher, substringMatcher } from './literal.js';
+import { literalMatcher } from './literal.js';
 import type { Matcher, MatchResult } from './matcher.js';
 import { translatePcre2 } from './pcre2-translate.js';
 import { buildRegExp, packCaptures } from './regexp-matcher.js';
@@ -32,7 +32,6 @@ export function compilePcre2(pattern: string): Pcre2Matcher {
     if (starts && ends) return { ...literalMatcher(pattern, 'equal', body), backtrackSafe: true };
     if (starts) return { ...literalMatcher(pattern, 'prefix', body), backtrackSafe: true };
     if (ends) return { ...literalMatcher(pattern, 'suffix', body), backtrackSafe: true };
-    return { ...substringMatcher(pattern, body, regexMatcher(pattern), false), backtrackSafe: true };
   }
   return regexMatcher(pattern);
 }

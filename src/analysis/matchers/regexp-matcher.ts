@@ -16,15 +16,18 @@ export function buildRegExp(source: string, flags: string, pattern: string): Gua
  * set-but-empty ones are kept (ossec-analysis.md 3.4 step 7). `groups` lists the JS group numbers
  * that are real capture groups of the source pattern (helper groups are left out).
  */
-export function packCaptures(m: RegExpExecArray, groups: readonly number[] | undefined): string[] {
+export function packCaptures(m: RegExpExecArray, groups: readonly (readonly number[])[] | undefined): string[] {
   const out: string[] = [];
   if (groups) {
-    for (const g of groups) {
-      const v = m[g];
-      if (v !== undefined) {
-        out.push(v);
-        if (out.length === MAX_CAPTURES) break;
+    for (const alternatives of groups) {
+      for (const g of alternatives) {
+        const v = m[g];
+        if (v !== undefined) {
+          out.push(v);
+          break;
+        }
       }
+      if (out.length === MAX_CAPTURES) break;
     }
     return out;
   }

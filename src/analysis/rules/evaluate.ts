@@ -1,3 +1,4 @@
+import { OSSEC_ALERT_TYPE } from '../decoders/types.js';
 import type { DecoderRef, EventInfo } from '../event-info.js';
 import { checkDiff, DEFAULT_CHECK_DIFF_MAX_BYTES, MemoryCheckDiffStore, type CheckDiffStore } from '../state/check-diff-store.js';
 import { addToSidList, EventList, type HistoryEntry } from '../state/event-history.js';
@@ -11,10 +12,10 @@ import type { InfoEntry } from './types.js';
 export const NULL_DECODER: DecoderRef = { name: '', id: 0, type: 'syslog', order: [], fts: undefined };
 
 /**
- * The decoder type of forwarded OSSEC alerts (OSSECAlert_Decoder sets OSSEC_ALERT): such events skip
- * the tree and use the rule named by the alert (EvaluateOptions.generatedRuleId).
+ * OSSEC_ALERT_TYPE is the decoder type of forwarded OSSEC alerts (OSSECAlert_Decoder): such events
+ * skip the tree and use the rule named by the alert (EvaluateOptions.generatedRuleId).
  */
-export const OSSEC_ALERT_TYPE = 'ossec-alert';
+export { OSSEC_ALERT_TYPE };
 
 /** OSPatrol 2.7 decoders say `ospatrol` for what OSSEC calls `ossec` (see load-elements.ts). */
 export function categoryOf(type: string): string {
@@ -33,7 +34,8 @@ export interface EngineOptions {
   /**
    * ossec-logtest semantics for the `ignore` attribute: once the window has passed the timer goes back
    * to 0 instead of restarting, so the next win alerts too (testrule.c; 6.4). analysisd otherwise.
-   * (logtest's other differences - no FTS or ignore-file writes - are the stores' `persist` options.)
+   * (logtest's other differences - no FTS or ignore-file writes - are store options; engineState()
+   * sets all of them for either front end.)
    */
   logtest?: boolean;
   /** <global><memory_size>: EventList size (default 8192). */

@@ -32,6 +32,12 @@ export class Deque<T> {
     return this.n;
   }
 
+  clear(): void {
+    this.buf.fill(undefined);
+    this.head = 0;
+    this.n = 0;
+  }
+
   push(x: T): void {
     if (this.n === this.buf.length) this.grow();
     this.buf[(this.head + this.n) % this.buf.length] = x;

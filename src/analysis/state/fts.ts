@@ -137,16 +137,23 @@ export class FtsStore {
 export class IgnoreStore {
   private readonly lines = new Set<string>();
   private readonly file: string | undefined;
+  private readonly writable: boolean;
   private readonly persist: boolean;
 
-  constructor(opts: { stateDir?: string; persist?: boolean } = {}) {
+  /**
+   * Lines are kept in memory, and with `persist` appended to `<stateDir>/queue/fts/ig-queue`.
+   * `writable: false` is ossec-logtest: AddtoIGnore returns before writing and nothing else keeps the
+   * line, so `<ignore>` has no effect within a logtest run; existing lines are still checked.
+   */
+  constructor(opts: { stateDir?: string; persist?: boolean; writable?: boolean } = {}) {
     this.file = opts.stateDir ? join(opts.stateDir, 'queue', 'fts', 'ig-queue') : undefined;
-    this.persist = !!opts.persist && this.file !== undefined;
+    this.writable = opts.writable ?? true;
+    this.persist = this.writable && !!opts.persist && this.file !== undefined;
     if (this.file && existsSync(this.file)) for (const chunk of fgetsChunks(readFileSync(this.file, 'utf8'))) this.lines.add(chunk);
   }
 
-  /** analysisd appends; ossec-logtest never writes this file (testrule returns early). */
   add(line: string): void {
+    if (!this.writable) return;
     const full = `${line}\n`;
     for (const chunk of fgetsChunks(full)) this.lines.add(chunk);
     if (this.persist && this.file) appendLine(this.file, line);

@@ -3,7 +3,6 @@ import type { CommandConfig } from '../../config/model.js';
 import type { EventHandler } from '../../events/event.js';
 import { defaultTimers, safeEmit, SourceCounters, type Source, type SourceContext } from '../source.js';
 import { GridSchedule } from './grid-schedule.js';
-import { commandLabel } from './messages.js';
 import { renderCommandResult, type RenderSpec } from './render.js';
 import { runCommand, type CommandResult } from './runner.js';
 
@@ -87,7 +86,9 @@ export class CommandSource implements Source {
   private renderSpec(cfg: CommandConfig): RenderSpec {
     return {
       prefix: this.options.prefix ?? 'ospatrol',
-      label: commandLabel(cfg.alias || cfg.command),
+      // The alias as configured, colons included: OSSEC's `:`->`\\` rewrite existed only for its
+      // `1:<location>:<msg>` queue format (ossec-analysis.md 8.4); our location is its own field.
+      label: cfg.alias || cfg.command,
       format: cfg.format,
       timeoutSeconds: effectiveTimeout(cfg.timeoutSeconds),
       maxOutputBytes: cfg.maxOutputBytes > 0 ? cfg.maxOutputBytes : DEFAULT_MAX_OUTPUT_BYTES,

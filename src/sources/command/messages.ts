@@ -37,11 +37,6 @@
  * Order within one run: output event(s), stderr, then timeout or exit or error.
  */
 
-/** OSSEC replaces `:` by `\` in the alias (the queue format is `1:<location>:<msg>`). */
-export function commandLabel(alias: string): string {
-  return alias.replaceAll(':', '\\');
-}
-
 /** `command` format: one line. Note the space after the colon, as OSSEC. */
 export function outputLineMessage(prefix: string, label: string, line: string): string {
   return `${prefix}: output: '${label}': ${line}`;

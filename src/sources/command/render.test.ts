@@ -1,6 +1,5 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { commandLabel } from './messages.js';
 import { renderCommandResult, type RenderSpec } from './render.js';
 import type { CommandResult } from './runner.js';
 
@@ -96,7 +95,3 @@ test('binary and invalid UTF-8 output is decoded with replacement characters', (
   assert.deepEqual(renderCommandResult(line, r), ["ospatrol: output: 'df': a\uFFFD\u0000b"]);
 });
 
-test('alias label: colons become backslashes, as OSSEC', () => {
-  assert.equal(commandLabel('grep -c x: /var/log/a'), 'grep -c x\\ /var/log/a');
-  assert.equal(commandLabel('df -P'), 'df -P');
-});

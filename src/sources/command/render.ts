@@ -16,7 +16,7 @@ import {
 export interface RenderSpec {
   /** `ospatrol` or `ossec`. */
   prefix: string;
-  /** The alias with `:` already replaced (messages.ts `commandLabel`). */
+  /** The alias (or the command), exactly as configured: the event location and the name in messages. */
   label: string;
   format: 'command' | 'full_command';
   timeoutSeconds: number;

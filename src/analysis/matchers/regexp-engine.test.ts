@@ -1,0 +1,58 @@
+/**
+ * Hostile input must not make a pattern backtrack catastrophically (regexp-engine.ts). The bound
+ * asserted is generous (2 s) so that a loaded machine does not make this flaky; the measured
+ * times are printed. On the development machine: about 3 ms for the short cases and 0.5-1 s for
+ * the 1 MB ones, which is the speed of V8's linear-time engine itself. OSSEC messages are at most
+ * 6144 bytes (ossec-analysis.md 1.1), where the same cases take a few milliseconds.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { compileOsRegex } from './os-regex.js';
+import { compilePcre2 } from './pcre2.js';
+import type { Matcher } from './matcher.js';
+
+const BOUND_MS = 2000;
+const MB = 1 << 20;
+
+function timed(label: string, m: Matcher, subject: string, expected: boolean): void {
+  const t0 = performance.now();
+  const result = m.test(subject);
+  const ms = performance.now() - t0;
+  console.log(`${label}: ${ms.toFixed(1)} ms`);
+  assert.equal(result, expected, label);
+  assert.ok(ms < BOUND_MS, `${label} took ${ms.toFixed(0)} ms`);
+}
+
+test('pcre2 ^(a+)+$ on a 30-char hostile string and on 1 MB', () => {
+  const m = compilePcre2('^(a+)+$');
+  assert.equal(m.backtrackSafe, true);
+  timed('pcre2 ^(a+)+$ 30 chars', m, 'a'.repeat(30) + '!', false);
+  timed('pcre2 ^(a+)+$ 1 MB', m, 'a'.repeat(MB) + '!', false);
+  timed('pcre2 ^(a+)+$ 1 MB matching', m, 'A'.repeat(MB), true);
+});
+
+test('pcre2 nested and overlapping quantifiers', () => {
+  timed('pcre2 (\\w+\\s?)+$', compilePcre2('(\\w+\\s?)+$'), 'ab '.repeat(10) + '!', false);
+  timed('pcre2 ^(a|aa)+$', compilePcre2('^(a|aa)+$'), 'a'.repeat(40) + '!', false);
+  timed('pcre2 ^(\\d{1,30})+x', compilePcre2('^(\\d{1,30})+x'), '1'.repeat(40) + '!', false);
+});
+
+test('OSRegex translations (lazy quantifiers) on 30 chars and 1 MB', () => {
+  const a = compileOsRegex('(\\w+\\s*)+$'); // the trailing + is a literal: ([w]+?[ ]*?)\+$
+  timed('osregex (\\w+\\s*)+$ 30 chars', a, 'a'.repeat(30) + '!', false);
+  timed('osregex (\\w+\\s*)+$ 1 MB', a, 'a'.repeat(MB) + '!', false);
+  const b = compileOsRegex('^(\\w+)\\s*(\\w+)$');
+  timed('osregex ^(\\w+)\\s*(\\w+)$ 30 chars', b, 'a'.repeat(30) + '!', false);
+  // Two lazy/greedy loops keep more threads alive in the linear engine (about 1.3 s per MB here),
+  // so this one is measured on 256 KB to stay well inside the bound on a loaded machine.
+  timed('osregex ^(\\w+)\\s*(\\w+)$ 256 KB', b, 'a'.repeat(MB / 4) + '!', false);
+  timed('osregex \\.*\\.*\\.*x$ 6 KB', compileOsRegex('\\.*\\.*\\.*\\.*x$'), 'a'.repeat(6144), false);
+});
+
+test('ordinary long lines still match normally through the long-subject guard', () => {
+  const m = compileOsRegex('from (\\S+) port (\\d+)');
+  const line = 'x'.repeat(100000) + ' from 10.1.2.3 port 22';
+  const t0 = performance.now();
+  assert.deepEqual(m.exec(line)?.captures, ['10.1.2.3', '22']);
+  console.log(`osregex capture on a 100 KB line: ${(performance.now() - t0).toFixed(1)} ms`);
+});
