@@ -15,6 +15,11 @@ export interface Alert {
   fullLog: string;
   /** check_diff: the stored output before this change. */
   previousOutput?: string;
+  /**
+   * check_diff: what changed between the previous and the current output (lines removed and
+   * added, and a unified diff text). Filled by the change-intelligence work (issue 6).
+   */
+  diff?: AlertDiff;
   /** Lines printed after full_log: `Previous output:` + old text, or earlier events of a frequency rule. */
   context: string[];
   decoder?: { name: string; parent?: string };
@@ -35,4 +40,13 @@ export interface AlertRule {
   mail: boolean;
   firedtimes: number;
   info?: Array<{ type: string; value: string }>;
+}
+
+export interface AlertDiff {
+  added: string[];
+  removed: string[];
+  /** Unified diff text (`-` / `+` lines with context), or a summary when the diff was too large to compute. */
+  unified: string;
+  /** True when the diff could not be computed within its bounds and `unified` is a summary. */
+  truncated?: boolean;
 }
