@@ -1,7 +1,10 @@
 /**
- * Hostile input must not make a pattern backtrack catastrophically (regexp-engine.ts). The bound
- * asserted is generous (2 s) so that a loaded machine does not make this flaky; the measured
- * times are printed. On the development machine: about 3 ms for the short cases and 0.5-1 s for
+ * Hostile input must not make a pattern backtrack catastrophically (regexp-engine.ts). What is
+ * asserted is the absence of exponential blow-up, not a speed: catastrophic backtracking takes
+ * ~10 s on 28 characters (deps.md 4) and never ends on 1 MB, while the linear fallback takes
+ * milliseconds and about a second. So the bounds are 1 s for short strings and 20 s for 1 MB, far
+ * from both, and a loaded CI machine cannot make them flaky. Speed is measured in bench/. The
+ * measured times are printed. On the development machine: about 3 ms for the short cases and 0.5-1 s for
  * the 1 MB ones, which is the speed of V8's linear-time engine itself. OSSEC messages are at most
  * 6144 bytes (ossec-analysis.md 1.1), where the same cases take a few milliseconds.
  */
@@ -11,7 +14,8 @@ import { compileOsRegex } from './os-regex.js';
 import { compilePcre2 } from './pcre2.js';
 import type { Matcher } from './matcher.js';
 
-const BOUND_MS = 2000;
+const SHORT_BOUND_MS = 1000;
+const LONG_BOUND_MS = 20_000;
 const MB = 1 << 20;
 
 function timed(label: string, m: Matcher, subject: string, expected: boolean): void {
@@ -20,7 +24,8 @@ function timed(label: string, m: Matcher, subject: string, expected: boolean): v
   const ms = performance.now() - t0;
   console.log(`${label}: ${ms.toFixed(1)} ms`);
   assert.equal(result, expected, label);
-  assert.ok(ms < BOUND_MS, `${label} took ${ms.toFixed(0)} ms`);
+  const bound = subject.length > 10_000 ? LONG_BOUND_MS : SHORT_BOUND_MS;
+  assert.ok(ms < bound, `${label} took ${ms.toFixed(0)} ms`);
 }
 
 test('pcre2 ^(a+)+$ on a 30-char hostile string and on 1 MB', () => {
