@@ -23,13 +23,34 @@ const PORTS_1 = 'tcp        0      0 0.0.0.0:22              0.0.0.0:*          
 const PORTS_2 = PORTS_1 + 'tcp        0      0 0.0.0.0:8080            0.0.0.0:*               LISTEN\n';
 
 function dbRows(stateDir: string, sql: string, ...params: unknown[]): Record<string, unknown>[] {
-  const db = new Database(join(stateDir, 'alerts.db'), { readonly: true, fileMustExist: true });
+  let db: Database.Database | undefined;
   try {
+    db = new Database(join(stateDir, 'alerts.db'), { readonly: true, fileMustExist: true });
     return db.prepare(sql).all(...params) as Record<string, unknown>[];
+  } catch {
+    return []; // not created yet, or its schema not yet migrated
   } finally {
-    db.close();
+    db?.close();
   }
 }
+
+/** alerts.json records of one rule. */
+function jsonAlerts(stateDir: string, ruleId: number): Array<Record<string, any>> {
+  return readIfExists(join(stateDir, 'logs', 'alerts', 'alerts.json'))
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l))
+    .filter((a) => String(a.rule.id) === String(ruleId));
+}
+
+// Each output consumes the alert stream on its own, so alerts.json and the database may trail
+// alerts.log by a moment: wait for each rather than assume.
+const inJson = (stateDir: string, ruleId: number) => waitFor(`the alerts.json record of ${ruleId}`, () => jsonAlerts(stateDir, ruleId).length > 0);
+const inDb = (stateDir: string, sql: string, ...params: unknown[]) =>
+  waitFor('the database row', () => {
+    const rows = dbRows(stateDir, sql, ...params);
+    return rows.length > 0 && rows;
+  });
 
 test('check_diff on a full_command: baseline silently, one alert on change, in alerts.log, JSON and SQLite', async () => {
   const dir = scratch();
@@ -71,14 +92,14 @@ test('check_diff on a full_command: baseline silently, one alert on change, in a
     assert.equal(lines[2], "Rule: 510000 (level 10) -> 'Listened ports have changed.'");
     assert.equal(
       lines.slice(3).join('\n'),
-      `ospatrol: output: 'netstat':\n${PORTS_2.trimEnd()}\nPrevious output:\nospatrol: output: 'netstat':\n${PORTS_1.trimEnd()}\n\n`,
+      `ospatrol: output: 'netstat':\n${PORTS_2.trimEnd()}\nPrevious output:\nospatrol: output: 'netstat':\n${PORTS_1.trimEnd()}\n` +
+        // OSSEC's record ends here; OSPatrol adds what changed (docs/check-diff.md).
+        'What changed: 1 line added, 0 removed (compared as text)\n--- previous\n+++ current\n@@ -1,2 +1,3 @@\n' +
+        ` ospatrol: output: 'netstat':\n ${PORTS_1.trimEnd()}\n+${PORTS_2.trimEnd().split('\n')[1]}\n\n`,
     );
 
-    const json = readIfExists(join(state, 'logs', 'alerts', 'alerts.json'))
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => JSON.parse(l))
-      .filter((a) => a.rule.id === 510000 || a.rule.id === '510000');
+    await inJson(state, 510000);
+    const json = jsonAlerts(state, 510000);
     assert.equal(json.length, 1);
     assert.equal(json[0].rule.level, 10);
     assert.equal(json[0].rule.description, 'Listened ports have changed.');
@@ -87,7 +108,7 @@ test('check_diff on a full_command: baseline silently, one alert on change, in a
     assert.equal(json[0].full_log, `ospatrol: output: 'netstat':\n${PORTS_2.trimEnd()}`);
     assert.equal(json[0].previous_output, `ospatrol: output: 'netstat':\n${PORTS_1.trimEnd()}`);
 
-    const rows = dbRows(
+    const rows = await inDb(
       state,
       'SELECT a.rule_id, a.level, a.full_log, a.previous_output, l.name AS location FROM alert a JOIN location l ON l.id = a.location_id WHERE a.rule_id = ?',
       510000,
@@ -135,14 +156,11 @@ test('a command full of quotes, without alias: its location reaches alerts.log, 
     });
     const record = alertRecords(text).find((r) => r.includes('Rule: 510001'))!;
     assert.equal(record.split('\n')[1].replace(/^.*? host->/, ''), command);
-    const json = readIfExists(join(state, 'logs', 'alerts', 'alerts.json'))
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => JSON.parse(l))
-      .find((a) => String(a.rule.id) === '510001');
+    await inJson(state, 510001);
+    const json = jsonAlerts(state, 510001)[0];
     assert.equal(json.location, command);
     assert.match(json.full_log, /port {4}\|8080/);
-    const rows = dbRows(state, 'SELECT l.name AS location FROM alert a JOIN location l ON l.id = a.location_id WHERE a.rule_id = ?', 510001);
+    const rows = await inDb(state, 'SELECT l.name AS location FROM alert a JOIN location l ON l.id = a.location_id WHERE a.rule_id = ?', 510001);
     assert.deepEqual(rows, [{ location: command }]);
   } finally {
     assert.equal(await run.stop(), 0, run.stderr());

@@ -3,7 +3,7 @@
  * engine, and an alert can be serialised to a durable stream as is.
  */
 export interface Alert {
-  /** `<epoch seconds>.<n>`, unique per process run (ossec-analysis.md 9.1). */
+  /** `<epoch seconds>.<n>`: n is the alert's journal sequence number, unique for the life of the state directory (ossec-analysis.md 9.1). */
   id: string;
   /** Receive time of the event, epoch ms. */
   timestamp: number;
@@ -49,4 +49,11 @@ export interface AlertDiff {
   unified: string;
   /** True when the diff could not be computed within its bounds and `unified` is a summary. */
   truncated?: boolean;
+  /**
+   * `change` (the default when absent), `flapping` (one alert summarising a change that reverted
+   * or kept changing) or `baseline` (the first output seen, when the rule reports it).
+   */
+  kind?: 'change' | 'flapping' | 'baseline';
+  /** One line for people: counts, how the outputs were compared, any cut or fallback. */
+  summary?: string;
 }

@@ -10,6 +10,9 @@ import { formatIsoLocal } from './local-time.js';
  * - `previous_output` is the previous output itself, without Wazuh's `Previous output:\n` header,
  *   and only when the alert carries one (check_diff). OSSEC instead copies context line 1, which
  *   for a frequency rule is an unrelated earlier event (9.5): we do not repeat that.
+ * - `diff` (check_diff alerts only) holds what changed: `kind` (change, flapping, baseline),
+ *   `summary`, `added` and `removed` (the lines, as printed), `unified` (the diff text) and
+ *   `truncated` (the diff was not aligned within its bounds, or a listing was cut).
  * - `data` holds every decoded field, static (`srcip`, `dstuser`, ...) and dynamic, as strings;
  *   it is left out when there are none, as Wazuh does.
  * - `hostname` and `program_name` sit at the top level (Wazuh nests them under `predecoder`).
@@ -41,6 +44,17 @@ export function formatAlertJson(alert: Alert): string {
     full_log: text(alert.fullLog),
   };
   if (alert.previousOutput !== undefined) out.previous_output = text(alert.previousOutput);
+  if (alert.diff) {
+    const d = alert.diff;
+    out.diff = {
+      kind: d.kind ?? 'change',
+      ...(d.summary !== undefined ? { summary: text(d.summary) } : {}),
+      added: Array.isArray(d.added) ? d.added.map(text) : [],
+      removed: Array.isArray(d.removed) ? d.removed.map(text) : [],
+      unified: text(d.unified),
+      truncated: d.truncated === true,
+    };
+  }
   if (alert.programName !== undefined) out.program_name = text(alert.programName);
   if (alert.decoder !== undefined) {
     out.decoder = {

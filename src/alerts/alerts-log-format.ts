@@ -1,4 +1,4 @@
-import type { Alert } from './alert.js';
+import type { Alert, AlertDiff } from './alert.js';
 import { formatOssecTime } from './local-time.js';
 
 /**
@@ -10,6 +10,8 @@ import { formatOssecTime } from './local-time.js';
  *   [Src IP: ..][Src Port: ..][Dst IP: ..][Dst Port: ..][User: <dstuser>]
  *   <full_log>
  *   [<context line>]...
+ *   [What changed: <summary>
+ *   <unified diff lines>...]
  *   <blank line>
  *
  * Deliberate differences from OSSEC, all about not losing or forging data:
@@ -25,6 +27,10 @@ import { formatOssecTime } from './local-time.js';
  *   strings (the engine passes equal strings for agent events). An empty hostname prints no prefix
  *   rather than a bare `->`.
  * - GeoIP lines (`Src Location:`, `Dst Location:`) are not printed: we have no GeoIP.
+ * - A check_diff alert ends with what changed: a `What changed: <summary>` line and the unified
+ *   diff (`--- previous`, `+++ current`, `@@` hunks of ` `/`-`/`+` lines). It comes after OSSEC's
+ *   `Previous output:` block, so tools that read that block still find it where OSSEC puts it.
+ *   No line of it is blank, so it cannot end the record early.
  */
 
 /** OSSEC's cut for full_log and each context line (`%.1256s` in `OS_Log`). */
@@ -66,7 +72,21 @@ export function formatAlertsLog(alert: Alert, opts: AlertsLogFormatOptions = {})
   const cut = opts.ossecCut ? cutUtf8 : keep;
   out += `\n${cut(text(alert.fullLog))}\n`;
   for (const line of alert.context ?? []) out += `${cut(text(line))}\n`;
+  if (alert.diff) out += diffBlock(alert.diff, cut);
   return `${out}\n`;
+}
+
+/** The `What changed:` line and the unified diff lines, each ending in a newline. */
+function diffBlock(diff: AlertDiff, cut: (s: string) => string): string {
+  const added = Array.isArray(diff.added) ? diff.added.length : 0;
+  const removed = Array.isArray(diff.removed) ? diff.removed.length : 0;
+  const summary = diff.summary ?? `${added} line${added === 1 ? '' : 's'} added, ${removed} removed`;
+  let out = `What changed: ${cut(oneLine(summary))}\n`;
+  const unified = text(diff.unified);
+  if (unified !== '') {
+    for (const line of unified.split('\n')) out += `${cut(line === '' ? ' ' : line.replace(/\r/g, '\\r'))}\n`;
+  }
+  return out;
 }
 
 function keep(s: string): string {

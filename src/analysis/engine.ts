@@ -3,7 +3,7 @@ import type { OspatrolConfig } from '../config/model.js';
 import { ConfigErrors, OspatrolError } from '../errors.js';
 import type { Event } from '../events/event.js';
 import { applyForwardedAlert, decode, DecodeDetail, decoderIdOf, dynamicField, loadDecoders } from './decoders/index.js';
-import type { DecoderSet } from './decoders/types.js';
+import type { DecoderSet, ForwardedAlert } from './decoders/types.js';
 import { newEventInfo, type EventInfo } from './event-info.js';
 import { predecode } from './predecode/predecode.js';
 import { RuleEngine, type RuleMatch } from './rules/evaluate.js';
@@ -49,8 +49,9 @@ export class Engine {
   private alertSeq = 0;
   private readonly detail = new DecodeDetail(false);
   private current: EventInfo | undefined;
+  private currentDetail: DecodeDetail = this.detail;
   private readonly fieldLookup = (name: string): string | undefined =>
-    this.current ? dynamicField(this.current, this.detail, name) : undefined;
+    this.current ? dynamicField(this.current, this.currentDetail, name) : undefined;
 
   constructor(
     readonly decoders: DecoderSet,
@@ -82,24 +83,57 @@ export class Engine {
 
   /** Pre-decode, decode and match one event. `trace` gets logtest -v lines. */
   analyze(event: Event, opts: { trace?: (line: string) => void; fields?: boolean } = {}): Analysis {
-    const pre = predecode(
-      { location: event.location, message: event.message, agent: event.agent },
-      this.hostname,
-    );
-    const lf = newEventInfo({ ...pre, time: event.receivedAt, agent: event.agent });
     const detail = opts.fields ? new DecodeDetail(true) : this.detail;
-    const forwarded = decode(this.decoders, lf, detail);
+    const d = this.decodeEvent(event, detail);
+    return this.matchDecoded(d.lf, detail, d.forwarded, opts.trace, opts.fields === true);
+  }
+
+  /**
+   * The stateless half of analyze: pre-decoding and decoding (nothing here depends on earlier
+   * events, so it may run on another thread: see parallel/). Fills `detail`.
+   */
+  decodeEvent(event: Event, detail: DecodeDetail): { lf: EventInfo; forwarded: ForwardedAlert | undefined } {
+    return decodeStage(this.decoders, this.hostname, event, detail);
+  }
+
+  /**
+   * The stateful half of analyze: the rules, in event order. `detail` holds the dynamic field
+   * slots decoding filled for `lf`.
+   */
+  matchDecoded(
+    lf: EventInfo,
+    detail: DecodeDetail,
+    forwarded: ForwardedAlert | undefined,
+    trace?: (line: string) => void,
+    keepDetail = false,
+  ): Analysis {
     let generatedRuleId: number | undefined;
     if (forwarded) {
       const id = Number.parseInt(forwarded.ruleId, 10);
       if (this.ruleset.byId.has(id) && applyForwardedAlert(lf, forwarded)) generatedRuleId = id;
     }
     this.current = lf;
-    const lookup =
-      detail === this.detail ? this.fieldLookup : (name: string): string | undefined => dynamicField(lf, detail, name);
-    const match = this.rules.evaluate(lf, { trace: opts.trace, generatedRuleId, dynamicField: lookup });
+    this.currentDetail = detail;
+    const match = this.rules.evaluate(lf, { trace, generatedRuleId, dynamicField: this.fieldLookup });
     this.current = undefined;
-    return { lf, detail: opts.fields ? detail : undefined, match };
+    return { lf, detail: keepDetail ? detail : undefined, match };
+  }
+
+  /** The daemon path for an event decoded elsewhere (parallel/): counted like process(). */
+  processDecoded(lf: EventInfo, detail: DecodeDetail, forwarded: ForwardedAlert | undefined): Alert | undefined {
+    this.counters.events++;
+    let a: Analysis;
+    try {
+      a = this.matchDecoded(lf, detail, forwarded);
+    } catch (e) {
+      this.counters.failed++;
+      this.warn(`event dropped: analysis failed: ${(e as Error).message} (location ${JSON.stringify(lf.location)})`);
+      return undefined;
+    }
+    const m = a.match;
+    if (!m || !m.alert || !m.log) return undefined;
+    this.counters.alerts++;
+    return this.toAlert(a.lf, m);
   }
 
   /**
@@ -147,12 +181,45 @@ export class Engine {
       location: lf.location,
       fullLog: lf.fullLog,
       previousOutput: m.previousOutput,
+      ...(m.diff
+        ? {
+            diff: {
+              added: m.diff.added,
+              removed: m.diff.removed,
+              unified: m.diff.unified,
+              truncated: m.diff.truncated,
+              kind: m.diff.kind,
+              summary: m.diff.summary,
+            },
+          }
+        : {}),
       context: [...m.context],
       decoder: lf.decoder && lf.decoder.name ? { name: lf.decoder.name } : undefined,
       programName: lf.programName,
       fields,
     };
   }
+}
+
+/** Pre-decoding and decoding of one event: Engine.decodeEvent, and the decoding thread of parallel/. */
+export function decodeStage(
+  decoders: DecoderSet,
+  hostname: string,
+  event: Event,
+  detail: DecodeDetail,
+): { lf: EventInfo; forwarded: ForwardedAlert | undefined } {
+  const pre = predecode({ location: event.location, message: event.message, agent: event.agent }, hostname);
+  const lf = newEventInfo({
+    location: pre.location,
+    hostname: pre.hostname,
+    programName: pre.programName,
+    log: pre.log,
+    fullLog: pre.fullLog,
+    time: event.receivedAt,
+    agent: event.agent,
+  });
+  const forwarded = decode(decoders, lf, detail);
+  return { lf, forwarded };
 }
 
 /**

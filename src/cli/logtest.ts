@@ -5,6 +5,7 @@ import { loadEngine } from '../analysis/engine.js';
 import { loadConfig } from '../config/load.js';
 import { shortHostname } from '../runtime/local-runtime.js';
 import { printLoadError } from './errors.js';
+import { logtestMessages } from './logtest-records.js';
 
 export interface LogtestOptions {
   config: string;
@@ -14,24 +15,36 @@ export interface LogtestOptions {
   verbose?: boolean;
   unitTest?: string;
   hostname?: string;
+  /** Location of every event (default `stdin`, or the `fullCommand` alias). */
+  location?: string;
+  /** A line that ends each multi-line event (logtest-records.ts). */
+  recordSeparator?: string;
+  /** Each record is this full_command alias's output (logtest-records.ts). */
+  fullCommand?: string;
 }
 
 /**
  * `ospatrol logtest`: ossec-logtest's behaviour and output (ossec-analysis.md 9.6), so scripts and
  * habits built around it keep working: the three phases on stderr, `-a` alerts.log text on stdout,
  * `-U rule:level:decoder` exit status. Each stdin line is one event from location `stdin`; state
- * (frequency, check_diff, ignore timers) carries from line to line.
+ * (frequency, check_diff, ignore timers) carries from line to line. OSPatrol's additions for
+ * check_diff rules: `--location`, and multi-line events with `--record-separator` and
+ * `--full-command` (logtest-records.ts); a check_diff alert's change is printed in Phase 3.
  */
 export async function logtestCommand(opts: LogtestOptions): Promise<void> {
+  const out = new BufferedOutput(process.stdout);
+  const err = new BufferedOutput(process.stderr);
   let engine: Engine;
+  let prefix = 'ospatrol';
   try {
     const config = loadConfig(opts.config);
+    prefix = config.global.commandPrefix;
     engine = loadEngine({
       config,
       hostname: opts.hostname ?? config.global.hostname ?? shortHostname(),
       stateDir: opts.dir,
       logtest: true,
-      warn: (m) => process.stderr.write(`ospatrol-logtest: WARN: ${m}\n`),
+      warn: (m) => err.write(`ospatrol-logtest: WARN: ${m}\n`),
     });
   } catch (e) {
     printLoadError(e);
@@ -48,26 +61,61 @@ export async function logtestCommand(opts: LogtestOptions): Promise<void> {
     }
     expected = { rule: parts[0], level: parts[1], decoder: parts[2] };
   }
-  const err = process.stderr;
   if (!opts.quiet) err.write('ospatrol-logtest: Type one log per line.\n\n');
   let exitCode = 0;
   const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
-  for await (const line of rl) {
-    if (line.length < 2) continue; // as ossec-logtest
+  const location = opts.location ?? opts.fullCommand ?? 'stdin';
+  for await (const message of logtestMessages(rl, { separator: opts.recordSeparator, fullCommand: opts.fullCommand, prefix })) {
     const trace: string[] = [];
     const a = engine.analyze(
-      { location: 'stdin', message: line, receivedAt: Date.now(), kind: 'localfile' },
+      { location, message, receivedAt: Date.now(), kind: opts.fullCommand !== undefined ? 'command' : 'localfile' },
       { fields: true, trace: opts.verbose ? (l) => trace.push(l) : undefined },
     );
     if (opts.alerts) {
-      if (a.match && a.match.alert && a.match.log) process.stdout.write(formatAlertsLog(engine.toAlert(a.lf, a.match)));
+      if (a.match && a.match.alert && a.match.log) out.write(formatAlertsLog(engine.toAlert(a.lf, a.match)));
     } else {
       err.write(phases(a, opts.verbose ? trace : undefined));
     }
     if (expected) exitCode = unitTestStatus(a, expected);
   }
-  if (expected && exitCode === 0) process.stdout.write('0\n');
+  err.flush();
+  if (expected && exitCode === 0) out.write('0\n');
+  out.flush();
   process.exitCode = exitCode;
+}
+
+/**
+ * Output in batches: one write per burst of input instead of one per event (a write is a system
+ * call; on a corpus where every second event alerts that was most of the output cost). Text is
+ * flushed once 64 KiB are pending, and otherwise as soon as the lines already read are done (the
+ * flush runs from setImmediate, after the readline iterator has drained its buffered lines), so an
+ * interactive user still sees each answer right after typing the line.
+ */
+class BufferedOutput {
+  private pending = '';
+  private scheduled = false;
+  private readonly flushSoon = (): void => {
+    this.scheduled = false;
+    this.flush();
+  };
+
+  constructor(private readonly stream: NodeJS.WritableStream) {}
+
+  write(text: string): void {
+    this.pending += text;
+    if (this.pending.length >= 65536) this.flush();
+    else if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(this.flushSoon);
+    }
+  }
+
+  flush(): void {
+    if (this.pending === '') return;
+    const text = this.pending;
+    this.pending = '';
+    this.stream.write(text);
+  }
 }
 
 /** The text ossec-logtest prints for one event. */
@@ -92,6 +140,11 @@ export function phases(a: Analysis, trace: string[] | undefined): string {
       `       Level: '${match.level}'\n` +
       `       Description: '${match.description ?? '(null)'}'\n`;
     for (const i of match.info) out += `       Info - ${INFO_LABEL[i.type] ?? i.type}: '${i.value}'\n`;
+    if (match.diff) {
+      // OSPatrol: what a check_diff rule found (OSSEC's logtest shows nothing of it).
+      out += `       What changed: ${match.diff.summary}\n`;
+      if (match.diff.unified !== '') for (const l of match.diff.unified.split('\n')) out += `       ${l}\n`;
+    }
     if (match.alert && match.log) out += '**Alert to be generated.\n\n\n';
   }
   return out;

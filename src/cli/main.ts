@@ -1,8 +1,10 @@
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
+import { alertsCommand } from './alerts.js';
 import { checkConfigCommand } from './check-config.js';
 import { localCommand } from './local.js';
 import { logtestCommand } from './logtest.js';
+import { statusCommand } from './status.js';
 import { testRulesCommand } from './test-rules.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -37,6 +39,9 @@ program
   .option('-v, --verbose', 'print every rule tried')
   .option('-U, --unit-test <rule:level:decoder>', 'exit 0 only when the last event ends in this rule, level and decoder')
   .option('--hostname <name>', 'name of this host (default: the short host name)')
+  .option('--location <name>', 'location of every event, e.g. a command alias (default: stdin)')
+  .option('--record-separator <line>', 'read multi-line events: a line equal to <line> ends each event (e.g. ---)')
+  .option('--full-command <alias>', "each event is the output of a full_command with this alias (as <prefix>: output: '<alias>':)")
   .action(logtestCommand);
 
 program
@@ -46,5 +51,25 @@ program
   .option('-c, --config <file>', 'configuration file', 'etc/ospatrol.conf')
   .option('--hostname <name>', 'name of this host (default: the short host name)')
   .action(testRulesCommand);
+
+program
+  .command('alerts')
+  .description('print stored alerts (the SQLite store under -D) as alerts.log shows them, oldest first')
+  .option('-D, --dir <dir>', 'state directory', 'var')
+  .option('--level <n>', 'only alerts of at least this level')
+  .option('--rule <id>', 'only alerts of this rule')
+  .option('--agent <name>', 'only alerts of this agent (name or id)')
+  .option('--since <time>', 'only alerts since: 10m, 2h, 1d, epoch seconds, or a date (2026-11-24 10:00)')
+  .option('--limit <n>', 'at most this many (default: the last 100 without --since)')
+  .option('-f, --follow', 'keep printing new alerts as they are stored')
+  .option('--json', 'one alerts.json line per alert instead')
+  .action(alertsCommand);
+
+program
+  .command('status')
+  .description("show the alert journal and each output's cursor, lag and last error (exit 1 when an output is failing)")
+  .option('-D, --dir <dir>', 'state directory', 'var')
+  .option('--json', 'as JSON')
+  .action(statusCommand);
 
 await program.parseAsync(process.argv);

@@ -10,7 +10,7 @@ export async function testRulesCommand(paths: string[], opts: { config: string; 
     const config = loadConfig(opts.config);
     const hostname = opts.hostname ?? config.global.hostname ?? shortHostname();
     let engine = loadEngine({ config, hostname, logtest: true });
-    const report = runRuleTests(findIniFiles(paths), () => (engine = engine.fresh()));
+    const report = runRuleTests(findIniFiles(paths), () => (engine = engine.fresh()), { commandPrefix: config.global.commandPrefix });
     for (const f of report.failed) process.stdout.write(formatFailure(f) + '\n');
     process.stdout.write(`${report.passed} passed, ${report.failed.length} failed\n`);
     process.exitCode = report.failed.length > 0 ? 1 : 0;

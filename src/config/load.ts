@@ -1,15 +1,20 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { ConfigErrors, ErrorCodes, OspatrolError } from '../errors.js';
+import { compileOsMatch } from '../analysis/matchers/os-match.js';
 import type {
   AlertsConfig,
   CommandConfig,
+  DatabaseOutputConfig,
+  EmailAlertsConfig,
   GlobalConfig,
   LocalfileConfig,
   LogFormat,
   LogfileConfig,
   OspatrolConfig,
   RulesConfig,
+  SyslogFormat,
+  SyslogOutputConfig,
 } from './model.js';
 import { applyVariables, attribute, parseXml, type XmlElement } from './xml.js';
 
@@ -52,9 +57,6 @@ const KNOWN_UNSUPPORTED_SECTIONS = new Set([
   'active-response',
   'remote',
   'client',
-  'database_output',
-  'syslog_output',
-  'email_alerts',
   'reports',
   'agentless',
   'integration',
@@ -104,6 +106,12 @@ const GLOBAL_ELEMENTS = new Set([
   'email_maxperhour',
   'email_reply_to',
   'email_idsname',
+  'smtp_port',
+  'auth_smtp',
+  'smtp_user',
+  'smtp_password',
+  'secure_smtp',
+  'helo_server',
   'white_list',
   'memory_size',
   'stats',
@@ -123,6 +131,8 @@ const GLOBAL_ELEMENTS = new Set([
 
 class ConfigReader {
   readonly warnings: string[] = [];
+  /** The last `<email_notification>`, where a missing mail setting is reported. */
+  private emailNotificationEl: XmlElement | undefined;
   constructor(
     private readonly file: string,
     private readonly dir: string,
@@ -143,6 +153,13 @@ class ConfigReader {
       emailFrom: undefined,
       smtpServer: undefined,
       emailMaxPerHour: 12,
+      smtpPort: undefined,
+      smtpUser: undefined,
+      smtpPassword: undefined,
+      secureSmtp: false,
+      emailReplyTo: undefined,
+      emailIdsname: undefined,
+      heloServer: undefined,
       whiteList: [],
       hostname: undefined,
       memorySize: 8192,
@@ -150,6 +167,9 @@ class ConfigReader {
     const alerts: AlertsConfig = { logAlertLevel: 1, emailAlertLevel: 7 };
     const rulesEls: XmlElement[] = [];
     const localfiles: LocalfileConfig[] = [];
+    const databaseOutputs: DatabaseOutputConfig[] = [];
+    const syslogOutputs: SyslogOutputConfig[] = [];
+    const emailAlerts: EmailAlertsConfig[] = [];
     for (const root of roots) {
       if (root.name !== 'ossec_config' && root.name !== 'ospatrol_config') {
         this.error(root, 'the root element must be <ospatrol_config> or <ossec_config>');
@@ -171,6 +191,21 @@ class ConfigReader {
             if (lf) localfiles.push(lf);
             break;
           }
+          case 'database_output': {
+            const db = this.readDatabaseOutput(section);
+            if (db) databaseOutputs.push(db);
+            break;
+          }
+          case 'syslog_output': {
+            const sl = this.readSyslogOutput(section);
+            if (sl) syslogOutputs.push(sl);
+            break;
+          }
+          case 'email_alerts': {
+            const ea = this.readEmailAlerts(section);
+            if (ea) emailAlerts.push(ea);
+            break;
+          }
           default:
             if (!KNOWN_UNSUPPORTED_SECTIONS.has(section.name)) {
               this.error(section, `unknown section (expected global, alerts, rules, localfile or another OSSEC section)`);
@@ -179,7 +214,8 @@ class ConfigReader {
       }
     }
     const rules = this.readRules(rulesEls);
-    return { global, alerts, rules, localfiles };
+    this.checkEmail(global, emailAlerts);
+    return { global, alerts, rules, localfiles, databaseOutputs, syslogOutputs, emailAlerts };
   }
 
   private text(el: XmlElement): string {
@@ -258,15 +294,47 @@ class ConfigReader {
           break;
         case 'email_notification':
           g.emailNotification = this.yesNo(el) ?? g.emailNotification;
+          this.emailNotificationEl = el;
           break;
-        case 'email_to':
-          g.emailTo.push(this.text(el));
+        case 'email_to': {
+          const to = this.address(el);
+          if (to) g.emailTo.push(to);
           break;
+        }
         case 'email_from':
-          g.emailFrom = this.text(el);
+          g.emailFrom = this.address(el);
           break;
-        case 'smtp_server':
-          g.smtpServer = this.text(el);
+        case 'email_reply_to':
+          g.emailReplyTo = this.address(el);
+          break;
+        case 'email_idsname':
+          g.emailIdsname = this.nonEmpty(el);
+          break;
+        case 'smtp_server': {
+          const v = this.text(el);
+          // A host name or address, or (OSSEC) the path of a sendmail-compatible program.
+          if (!/^(\/\S+|[A-Za-z0-9._-]+|\[[0-9A-Fa-f:.]+\])$/.test(v)) this.error(el, `must be a host name, an address or the absolute path of a sendmail program, got "${v}"`);
+          else g.smtpServer = v;
+          break;
+        }
+        case 'smtp_port':
+          g.smtpPort = this.integer(el, 1, 65535) ?? g.smtpPort;
+          break;
+        case 'auth_smtp':
+          this.yesNo(el);
+          break;
+        case 'smtp_user':
+          g.smtpUser = this.nonEmpty(el);
+          break;
+        case 'smtp_password':
+          // Kept as written (spaces may be part of it); never echoed in a message.
+          g.smtpPassword = el.text;
+          break;
+        case 'secure_smtp':
+          g.secureSmtp = this.yesNo(el) ?? g.secureSmtp;
+          break;
+        case 'helo_server':
+          g.heloServer = this.nonEmpty(el);
           break;
         case 'email_maxperhour':
           g.emailMaxPerHour = this.integer(el, 1, 9999) ?? g.emailMaxPerHour;
@@ -403,6 +471,291 @@ class ConfigReader {
       alias,
     };
     return cfg;
+  }
+
+  private nonEmpty(el: XmlElement): string | undefined {
+    const v = this.text(el);
+    if (v === '') this.error(el, 'must not be empty');
+    return v === '' ? undefined : v;
+  }
+
+  /** An e-mail address: one `local@domain`, no spaces or angle brackets (a header cannot be smuggled in). */
+  private address(el: XmlElement): string | undefined {
+    const v = this.text(el);
+    if (!/^[^\s@<>,;"]+@[^\s@<>,;"]+$/.test(v)) {
+      this.error(el, `must be one e-mail address (user@domain), got "${v}"`);
+      return undefined;
+    }
+    return v;
+  }
+
+  /** An OS_Match pattern (group, location filters), compiled here so a bad one is reported with its line. */
+  private osMatch(el: XmlElement): string | undefined {
+    const v = this.text(el);
+    if (v === '') {
+      this.error(el, 'must not be empty');
+      return undefined;
+    }
+    try {
+      compileOsMatch(v);
+    } catch (e) {
+      this.error(el, `invalid pattern: ${(e as Error).message}`);
+      return undefined;
+    }
+    return v;
+  }
+
+  /** `rule_id`: rule ids separated by commas or spaces (`5503, 5716`). */
+  private ruleIds(el: XmlElement): number[] | undefined {
+    const parts = this.text(el).split(/[\s,]+/).filter((p) => p !== '');
+    if (parts.length === 0 || parts.some((p) => !/^\d{1,9}$/.test(p))) {
+      this.error(el, `must be rule ids separated by commas, got "${this.text(el)}"`);
+      return undefined;
+    }
+    return parts.map(Number);
+  }
+
+  /** OSSEC writes these flags as empty elements (`<do_not_delay />`); `yes`/`no` are accepted too. */
+  private flag(el: XmlElement): boolean | undefined {
+    return this.text(el) === '' ? true : this.yesNo(el);
+  }
+
+  private required(section: XmlElement, have: unknown, name: string, why = ''): boolean {
+    if (have !== undefined && have !== '') return true;
+    this.error(section, `missing <${name}>${why}`);
+    return false;
+  }
+
+  /** `<database_output>` (ossec-platform.md 3.5): one database; several blocks make several outputs. */
+  private readDatabaseOutput(section: XmlElement): DatabaseOutputConfig | undefined {
+    const before = this.errors.length;
+    let type: DatabaseOutputConfig['type'] | undefined;
+    let sawType = false;
+    let hostname: string | undefined;
+    let port: number | undefined;
+    let socket: string | undefined;
+    let username: string | undefined;
+    let password = '';
+    let database: string | undefined;
+    for (const el of section.children) {
+      switch (el.name) {
+        case 'type': {
+          sawType = true;
+          const v = this.text(el).toLowerCase();
+          if (v === 'postgresql' || v === 'pgsql' || v === 'postgres') type = 'postgresql';
+          else if (v === 'mysql' || v === 'mariadb') type = 'mysql';
+          else if (v === 'sqlite') type = 'sqlite';
+          else this.error(el, `must be postgresql, mysql or sqlite, got "${this.text(el)}"`);
+          break;
+        }
+        case 'hostname':
+          hostname = this.nonEmpty(el);
+          if (hostname !== undefined && !/^([A-Za-z0-9._-]+|\[?[0-9A-Fa-f:.]+\]?)$/.test(hostname)) {
+            this.error(el, `is not a host name or address: "${hostname}"`);
+          }
+          break;
+        case 'port':
+          port = this.integer(el, 1, 65535);
+          break;
+        case 'socket':
+          socket = this.nonEmpty(el);
+          if (socket !== undefined && !isAbsolute(socket)) this.error(el, `must be an absolute path, got "${socket}"`);
+          break;
+        case 'username':
+          username = this.nonEmpty(el);
+          break;
+        case 'password':
+          // Kept as written; never echoed in a message.
+          password = el.text;
+          break;
+        case 'database':
+          database = this.nonEmpty(el);
+          break;
+        default:
+          this.error(el, 'unknown option in <database_output> (expected type, hostname, port, socket, username, password, database)');
+      }
+    }
+    if (!sawType) this.error(section, 'missing <type> (postgresql, mysql or sqlite)');
+    if (type === undefined) return undefined;
+    if (type !== 'sqlite') {
+      if (socket === undefined) this.required(section, hostname, 'hostname');
+      this.required(section, username, 'username');
+    }
+    this.required(section, database, 'database', type === 'sqlite' ? ' (the database file)' : '');
+    if (this.errors.length > before) return undefined;
+    return {
+      file: section.file,
+      line: section.line,
+      type: type!,
+      hostname: hostname ?? (type === 'sqlite' ? '' : 'localhost'),
+      port: port ?? (type === 'postgresql' ? 5432 : type === 'mysql' ? 3306 : 0),
+      socket,
+      username: username ?? '',
+      password,
+      database: database!,
+    };
+  }
+
+  /** `<syslog_output>` (ossec-platform.md 3.4), plus `protocol` tls and `max_size`. */
+  private readSyslogOutput(section: XmlElement): SyslogOutputConfig | undefined {
+    const before = this.errors.length;
+    let server: string | undefined;
+    let port: number | undefined;
+    let format: SyslogFormat = 'default';
+    let protocol: SyslogOutputConfig['protocol'] = 'udp';
+    let tls = false;
+    let level: number | undefined;
+    let group: string | undefined;
+    let ruleIds: number[] | undefined;
+    let location: string | undefined;
+    let tlsVerify = true;
+    let tlsCa: string | undefined;
+    let maxSize: number | undefined;
+    for (const el of section.children) {
+      switch (el.name) {
+        case 'server':
+          server = this.nonEmpty(el);
+          if (server !== undefined && !/^([A-Za-z0-9._-]+|\[?[0-9A-Fa-f:.]+\]?)$/.test(server)) {
+            this.error(el, `is not a host name or address: "${server}"`);
+          }
+          break;
+        case 'port':
+          port = this.integer(el, 1, 65535);
+          break;
+        case 'format': {
+          const v = this.text(el);
+          if (v === 'default' || v === 'cef' || v === 'json' || v === 'splunk') format = v;
+          else this.error(el, `must be default, cef, json or splunk, got "${v}"`);
+          break;
+        }
+        case 'protocol': {
+          const v = this.text(el).toLowerCase();
+          if (v === 'udp' || v === 'tcp' || v === 'tls') protocol = v;
+          else this.error(el, `must be udp, tcp or tls, got "${this.text(el)}"`);
+          break;
+        }
+        case 'tls':
+          tls = this.yesNo(el) ?? tls;
+          break;
+        case 'tls_verify':
+          tlsVerify = this.yesNo(el) ?? tlsVerify;
+          break;
+        case 'tls_ca': {
+          const v = this.nonEmpty(el);
+          if (v === undefined) break;
+          const p = resolve(this.dir, v);
+          if (!existsSync(p)) this.error(el, `file "${v}" not found`);
+          else tlsCa = p;
+          break;
+        }
+        case 'level':
+          level = this.integer(el, 0, 16);
+          break;
+        case 'group':
+          group = this.osMatch(el);
+          break;
+        case 'rule_id':
+          ruleIds = this.ruleIds(el);
+          break;
+        case 'location':
+          location = this.osMatch(el);
+          break;
+        case 'max_size':
+          maxSize = this.bytes(el);
+          if (maxSize !== undefined && (maxSize < 480 || maxSize > 1024 * 1024)) {
+            this.error(el, `must be between 480 bytes and 1M, got ${maxSize}`);
+            maxSize = undefined;
+          }
+          break;
+        case 'use_fqdn':
+          this.yesNo(el);
+          break;
+        default:
+          this.error(el, 'unknown option in <syslog_output> (expected server, port, format, protocol, tls, tls_verify, tls_ca, level, group, rule_id, location, max_size)');
+      }
+    }
+    if (tls) protocol = 'tls';
+    if (!this.required(section, server, 'server')) return undefined;
+    if (this.errors.length > before) return undefined;
+    return {
+      file: section.file,
+      line: section.line,
+      server: server!,
+      port: port ?? (protocol === 'tls' ? 6514 : 514),
+      format,
+      protocol,
+      level,
+      group,
+      ruleIds,
+      location,
+      tlsVerify,
+      tlsCa,
+      // UDP: what fits a datagram that crosses networks unfragmented often enough (RFC 5426 asks
+      // receivers for 2048 at least); TCP/TLS carry whole full_command outputs.
+      maxSize: maxSize ?? (protocol === 'udp' ? 8192 : 256 * 1024),
+    };
+  }
+
+  /** Granular `<email_alerts>` (ossec-platform.md 3.3): every criterion given must match. */
+  private readEmailAlerts(section: XmlElement): EmailAlertsConfig | undefined {
+    const before = this.errors.length;
+    const to: string[] = [];
+    let level: number | undefined;
+    let group: string | undefined;
+    let eventLocation: string | undefined;
+    let ruleIds: number[] | undefined;
+    let format: EmailAlertsConfig['format'] = 'full';
+    let doNotDelay = false;
+    let doNotGroup = false;
+    for (const el of section.children) {
+      switch (el.name) {
+        case 'email_to': {
+          const a = this.address(el);
+          if (a) to.push(a);
+          break;
+        }
+        case 'level':
+          level = this.integer(el, 0, 16);
+          break;
+        case 'group':
+          group = this.osMatch(el);
+          break;
+        case 'event_location':
+          eventLocation = this.osMatch(el);
+          break;
+        case 'rule_id':
+          ruleIds = this.ruleIds(el);
+          break;
+        case 'format': {
+          const v = this.text(el).toLowerCase();
+          if (v === 'full' || v === 'default') format = 'full';
+          else if (v === 'sms') format = 'sms';
+          else this.error(el, `must be full, default or sms, got "${this.text(el)}"`);
+          break;
+        }
+        case 'do_not_delay':
+          doNotDelay = this.flag(el) ?? doNotDelay;
+          break;
+        case 'do_not_group':
+          doNotGroup = this.flag(el) ?? doNotGroup;
+          break;
+        default:
+          this.error(el, 'unknown option in <email_alerts> (expected email_to, level, group, event_location, rule_id, format, do_not_delay, do_not_group)');
+      }
+    }
+    if (!section.children.some((c) => c.name === 'email_to')) this.error(section, 'missing <email_to>');
+    if (this.errors.length > before) return undefined;
+    return { file: section.file, line: section.line, to, level, group, eventLocation, ruleIds, format, doNotDelay, doNotGroup };
+  }
+
+  /** With e-mail on, a mail must be sendable: a server, a sender, and someone to send to. */
+  private checkEmail(g: GlobalConfig, granular: EmailAlertsConfig[]): void {
+    const el = this.emailNotificationEl;
+    if (!g.emailNotification || !el) return;
+    if (g.smtpServer === undefined) this.error(el, 'e-mail is on but <global> has no valid <smtp_server>');
+    if (g.emailFrom === undefined) this.error(el, 'e-mail is on but <global> has no valid <email_from>');
+    if (g.emailTo.length === 0 && granular.length === 0) this.error(el, 'e-mail is on but there is no <email_to> in <global> and no <email_alerts> block');
+    if ((g.smtpUser === undefined) !== (g.smtpPassword === undefined)) this.error(el, '<smtp_user> and <smtp_password> go together');
   }
 
   /**

@@ -9,6 +9,12 @@ export interface OspatrolConfig {
   alerts: AlertsConfig;
   rules: RulesConfig;
   localfiles: LocalfileConfig[];
+  /** `<database_output>` blocks, in file order. */
+  databaseOutputs: DatabaseOutputConfig[];
+  /** `<syslog_output>` blocks, in file order. */
+  syslogOutputs: SyslogOutputConfig[];
+  /** Granular `<email_alerts>` blocks, in file order (the global e-mail options are in `global`). */
+  emailAlerts: EmailAlertsConfig[];
 }
 
 export interface GlobalConfig {
@@ -21,6 +27,17 @@ export interface GlobalConfig {
   emailFrom: string | undefined;
   smtpServer: string | undefined;
   emailMaxPerHour: number;
+  /** OSSEC 4.x `smtp_port`; default 25 (465 with `secure_smtp`). */
+  smtpPort: number | undefined;
+  /** OSSEC 4.x `smtp_user` / `smtp_password` (`auth_smtp`). Never logged. */
+  smtpUser: string | undefined;
+  smtpPassword: string | undefined;
+  /** OSSEC 4.x `secure_smtp`: TLS from the first byte (SMTPS). Without it STARTTLS is used when offered. */
+  secureSmtp: boolean;
+  emailReplyTo: string | undefined;
+  /** `X-IDS-OSSEC` header value. */
+  emailIdsname: string | undefined;
+  heloServer: string | undefined;
   whiteList: string[];
   /** The name this host goes by in alerts (default: short hostname). */
   hostname: string | undefined;
@@ -93,3 +110,65 @@ export interface CommandConfig extends LocalfileBase {
 }
 
 export type LocalfileConfig = LogfileConfig | CommandConfig;
+
+/** Where a `<database_output>` block came from, for messages. */
+interface OutputBase {
+  file: string;
+  line: number;
+}
+
+export interface DatabaseOutputConfig extends OutputBase {
+  type: 'postgresql' | 'mysql' | 'sqlite';
+  /** Server host (postgresql, mysql). */
+  hostname: string;
+  /** Default 5432 (postgresql), 3306 (mysql). */
+  port: number;
+  /** Unix socket path instead of hostname:port (mysql, postgresql: the socket directory). */
+  socket: string | undefined;
+  username: string;
+  /** Never logged. */
+  password: string;
+  /** Database name; for sqlite the database file (relative to the state directory). */
+  database: string;
+}
+
+export type SyslogFormat = 'default' | 'cef' | 'json' | 'splunk';
+
+export interface SyslogOutputConfig extends OutputBase {
+  server: string;
+  port: number;
+  format: SyslogFormat;
+  /** `udp` (OSSEC's default), `tcp`, or `tls` (TCP with TLS, RFC 5425). */
+  protocol: 'udp' | 'tcp' | 'tls';
+  /** Only alerts of at least this level. */
+  level: number | undefined;
+  /** OS_Match pattern on the alert's group string. */
+  group: string | undefined;
+  /** Only these rule ids. */
+  ruleIds: number[] | undefined;
+  /** OS_Match pattern on the alert's location. */
+  location: string | undefined;
+  /** Verify the server's certificate (tls); default yes. */
+  tlsVerify: boolean;
+  /** CA file for tls, absolute. */
+  tlsCa: string | undefined;
+  /** Longest message in bytes, header included; longer logs are cut (OSPatrol). */
+  maxSize: number;
+}
+
+export interface EmailAlertsConfig extends OutputBase {
+  to: string[];
+  /** Only alerts of at least this level. */
+  level: number | undefined;
+  /** OS_Match pattern on the alert's group string. */
+  group: string | undefined;
+  /** OS_Match pattern on the alert's location. */
+  eventLocation: string | undefined;
+  ruleIds: number[] | undefined;
+  /** `full` (OSSEC's `default`) or `sms`. */
+  format: 'full' | 'sms';
+  /** Send at once instead of waiting to group alerts. */
+  doNotDelay: boolean;
+  /** One mail per alert. */
+  doNotGroup: boolean;
+}

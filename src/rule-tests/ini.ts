@@ -8,6 +8,16 @@
  * One deliberate difference: `%%` is read as `%`. Python 2 left `%%ASA-...` as is (it interpolates
  * only when `%(` appears), which made pix.ini's cases fail against every OSSEC build; their
  * authors evidently meant the escape, and OSSEC's own 251-case baseline applies it too.
+ *
+ * OSPatrol's extensions, for stateful rules such as check_diff (none of them occurs in OSSEC's files):
+ * - `history N = <event>`: events fed to the same engine before each case's `log`, in file order;
+ * - `location = <name>`: the location of the section's events (default `stdin`);
+ * - `full_command = <alias>`: each history and log value is that command's output; the event is
+ *   what the command source emits (`<prefix>: output: '<alias>':`, a newline, the output) and the
+ *   location defaults to the alias. An empty value is a run that printed nothing (no event);
+ * - `escapes = yes` (implied by full_command): `\n` (newline), `\t`, `\\` and `\xHH` in history
+ *   and log values, so a multi-line output with blank lines or leading spaces fits on one line.
+ *   (Indented continuation lines also make multi-line values, but lose leading spaces.)
  */
 export interface RuleTestSection {
   name: string;
@@ -16,6 +26,10 @@ export interface RuleTestSection {
   rule: string | undefined;
   level: string | undefined;
   decoder: string | undefined;
+  /** `location =`: the events' location (undefined: `stdin`, or the full_command alias). */
+  location: string | undefined;
+  /** `full_command =`: values are this command's output. */
+  fullCommand: string | undefined;
   cases: RuleTestCase[];
 }
 
@@ -44,10 +58,13 @@ export function parseRuleTests(text: string, file: string): RuleTestSection[] {
     const o = sec.options;
     const cases: RuleTestCase[] = [];
     const history: string[] = [];
+    const fullCommand = o.get('full_command')?.value;
+    const escapes = fullCommand !== undefined || /^(yes|true|1)$/i.test(o.get('escapes')?.value ?? '');
+    const decode = escapes ? unescapeValue : (v: string): string => v;
     for (const [key, { value, line }] of o) {
       const m = /^log\s+\S+\s+(pass|fail)$/.exec(key);
-      if (m) cases.push({ key, expectMatch: m[1] === 'pass', log: value, line, history: [] });
-      else if (/^history\s+\S+$/.test(key)) history.push(value);
+      if (m) cases.push({ key, expectMatch: m[1] === 'pass', log: decode(value), line, history: [] });
+      else if (/^history\s+\S+$/.test(key)) history.push(decode(value));
     }
     for (const c of cases) c.history = history;
     sections.push({
@@ -57,6 +74,8 @@ export function parseRuleTests(text: string, file: string): RuleTestSection[] {
       rule: o.get('rule')?.value,
       level: o.get('alert')?.value,
       decoder: o.get('decoder')?.value,
+      location: o.get('location')?.value,
+      fullCommand,
       cases,
     });
   };
@@ -100,4 +119,14 @@ export function parseRuleTests(text: string, file: string): RuleTestSection[] {
   }
   order.forEach(flush);
   return sections;
+}
+
+/** `\n`, `\t`, `\\`, `\xHH`; any other backslash is kept as written. */
+export function unescapeValue(v: string): string {
+  return v.replace(/\\(n|t|\\|x[0-9A-Fa-f]{2})/g, (_, e: string) => {
+    if (e === 'n') return '\n';
+    if (e === 't') return '\t';
+    if (e === '\\') return '\\';
+    return String.fromCharCode(parseInt(e.slice(1), 16));
+  });
 }

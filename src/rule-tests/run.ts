@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Engine } from '../analysis/engine.js';
+import type { Analysis, Engine } from '../analysis/engine.js';
+import { fullOutputMessage } from '../sources/command/messages.js';
 import { parseRuleTests, type RuleTestCase, type RuleTestSection } from './ini.js';
 
 export interface RuleTestFailure {
@@ -31,9 +32,15 @@ export function findIniFiles(paths: readonly string[]): string[] {
  * between cases), passing when the final decoder, rule id and level are the expected ones and
  * the case says `pass`, or when they are not and it says `fail`. A case may carry `history`
  * lines (OSPatrol's extension): they are fed to the same fresh engine first, so stateful rules
- * (check_diff, frequency) can be tested.
+ * (check_diff, frequency) can be tested; `location` and `full_command` shape the events (ini.ts).
+ * `commandPrefix` is `<global><command_prefix>`, the first word of full_command events.
  */
-export function runRuleTests(files: readonly string[], freshEngine: () => Engine): RuleTestReport {
+export function runRuleTests(
+  files: readonly string[],
+  freshEngine: () => Engine,
+  opts: { commandPrefix?: string } = {},
+): RuleTestReport {
+  const prefix = opts.commandPrefix ?? 'ospatrol';
   const report: RuleTestReport = { passed: 0, failed: [] };
   for (const file of files) {
     for (const section of parseRuleTests(readFileSync(file, 'utf8'), file)) {
@@ -41,13 +48,21 @@ export function runRuleTests(files: readonly string[], freshEngine: () => Engine
         const engine = freshEngine();
         const t0 = Date.now();
         let i = 0;
-        const event = (message: string) => ({ location: 'stdin', message, receivedAt: t0 + 1000 * i++, kind: 'localfile' as const });
-        for (const h of testCase.history) engine.analyze(event(h));
-        const a = engine.analyze(event(testCase.log));
+        const fullCommand = section.fullCommand;
+        const location = section.location ?? fullCommand ?? 'stdin';
+        // A full_command run that printed nothing emits no event (messages.ts).
+        const analyze = (value: string): Analysis | undefined => {
+          const receivedAt = t0 + 1000 * i++;
+          if (fullCommand === undefined) return engine.analyze({ location, message: value, receivedAt, kind: 'localfile' });
+          if (value === '') return undefined;
+          return engine.analyze({ location, message: fullOutputMessage(prefix, fullCommand, value), receivedAt, kind: 'command' });
+        };
+        for (const h of testCase.history) analyze(h);
+        const a = analyze(testCase.log);
         const actual = {
-          rule: a.match ? String(a.match.id) : '',
-          level: a.match ? String(a.match.level) : '',
-          decoder: a.lf.decoder?.name ?? '',
+          rule: a?.match ? String(a.match.id) : '',
+          level: a?.match ? String(a.match.level) : '',
+          decoder: a?.lf.decoder?.name ?? '',
         };
         // As ossec-logtest -U: no decoder never equals the expected one, even an empty one.
         const matches =

@@ -1,15 +1,17 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { hostname as osHostname } from 'node:os';
 import { join } from 'node:path';
 import type { Alert } from '../alerts/alert.js';
 import { loadEngine, type Engine } from '../analysis/engine.js';
 import { loadConfig } from '../config/load.js';
 import type { OspatrolConfig } from '../config/model.js';
+import { ErrorCodes, OspatrolError } from '../errors.js';
 import type { Event } from '../events/event.js';
-import type { Sink } from '../sinks/sink.js';
-import { AlertsJsonSink } from '../sinks/alerts-json/alerts-json-sink.js';
-import { AlertsLogSink } from '../sinks/alerts-log/alerts-log-sink.js';
-import { SqliteSink } from '../sinks/sqlite/sqlite-sink.js';
+import { createOutputs } from '../sinks/delivery/create-outputs.js';
+import { CursorStore } from '../sinks/delivery/cursor-store.js';
+import { OutputRunner, type RunnerStatus } from '../sinks/delivery/output-runner.js';
+import { AlertJournal } from '../sinks/journal/alert-journal.js';
+import { cursorsDir, journalDir } from '../sinks/journal/paths.js';
 import { createSources } from '../sources/create.js';
 import type { Source, SourceContext } from '../sources/source.js';
 import type { Logger } from './logger.js';
@@ -20,18 +22,33 @@ export interface LocalRuntimeOptions {
   /** The name of this host in alerts; default from the config, else the short host name. */
   hostname: string | undefined;
   logger: Logger;
+  /** E-mail grouping delay (tests); default 10 s. */
+  emailGroupDelayMs?: number;
 }
 
+/** Alerts kept in memory while the journal cannot be written (disk full), retried every second. */
+const MAX_UNJOURNALED = 10_000;
+
+const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
 /**
- * Local mode: this host's sources, the engine and the local sinks in one process, wired
- * source -> engine -> sinks. The engine is handed events through one function (`handle`), the seam
- * where a transport or a durable stream goes later; sinks only receive finished alerts.
+ * Local mode: this host's sources, the engine and the outputs in one process, wired
+ * source -> engine -> journal -> outputs. The engine is handed events through one function
+ * (`handle`), the seam where a transport goes later. Each alert is appended to the alert journal
+ * (sinks/journal/alert-journal.ts) before anything else, and every output (alerts.log,
+ * alerts.json, the SQLite store, database servers, syslog, e-mail) delivers from the journal with
+ * its own delivery loop and persisted cursor (sinks/delivery/output-runner.ts): an output that is
+ * down, slow or restarting loses nothing and holds nobody else up.
  */
 export class LocalRuntime {
   readonly counters = new Map<string, number>();
   private config!: OspatrolConfig;
   private engine!: Engine;
-  private sinks: Sink[] = [];
+  private journal!: AlertJournal;
+  private cursors!: CursorStore;
+  private runners: OutputRunner[] = [];
+  private unjournaled: Alert[] = [];
+  private retryTimer: NodeJS.Timeout | undefined;
   private sources: Source[] = [];
   private hostname = '';
   private readonly ctx: SourceContext;
@@ -51,11 +68,13 @@ export class LocalRuntime {
     const rt = new LocalRuntime(opts);
     mkdirSync(opts.stateDir, { recursive: true, mode: 0o700 });
     rt.load();
-    rt.openSinks();
-    // Alert ids are `<receive second>.<n>` with n restarting at 1 in each process (as OSSEC).
-    // Starting in a later second than the previous run's last alert keeps ids unique across
-    // restarts, which the database relies on to tell a replay from a new alert.
-    await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 5));
+    rt.openJournal();
+    try {
+      rt.startOutputs();
+    } catch (e) {
+      rt.journal.close();
+      throw e;
+    }
     rt.startSources();
     const commands = rt.config.localfiles.filter((l) => l.type === 'command').length;
     opts.logger.info('started', {
@@ -63,8 +82,15 @@ export class LocalRuntime {
       commands,
       files: rt.config.localfiles.length - commands,
       alerts: join(opts.stateDir, 'logs', 'alerts', 'alerts.log'),
+      outputs: rt.runners.map((r) => r.output.name).join(','),
+      journal_seq: rt.journal.lastSeq,
     });
     return rt;
+  }
+
+  /** Each output's cursor and lag (the live form of `ospatrol status`). */
+  outputStatus(): RunnerStatus[] {
+    return this.runners.map((r) => r.status());
   }
 
   private count(name: string, by = 1): void {
@@ -89,22 +115,51 @@ export class LocalRuntime {
     this.hostname = hostname;
   }
 
-  private openSinks(): void {
-    const { stateDir, logger } = this.opts;
-    this.sinks = [new AlertsLogSink({ stateDir, logger })];
-    if (this.config.global.jsonoutOutput) this.sinks.push(new AlertsJsonSink({ stateDir, logger }));
-    this.sinks.push(new SqliteSink({ stateDir, serverName: this.hostname }));
+  /**
+   * The journal (one process per state directory: it holds a lock). New sequence numbers start
+   * above every persisted cursor, so ids stay unique even if a power cut cost the journal's tail.
+   */
+  private openJournal(): void {
+    this.cursors = new CursorStore(cursorsDir(this.opts.stateDir));
+    try {
+      this.journal = AlertJournal.open({
+        dir: journalDir(this.opts.stateDir),
+        seqFloor: this.cursors.maxSeq() + 1,
+        warn: (msg, fields) => this.opts.logger.warn(msg, fields),
+      });
+    } catch (e) {
+      throw new OspatrolError(ErrorCodes.STATE_IO, `cannot open the alert journal: ${(e as Error).message}`);
+    }
   }
 
-  private async closeSinks(): Promise<void> {
-    for (const s of this.sinks) {
-      try {
-        await s.close();
-      } catch (e) {
-        this.opts.logger.error('closing an output failed', { output: s.name, error: e });
-      }
-    }
-    this.sinks = [];
+  private startOutputs(): void {
+    const outputs = createOutputs(this.config, {
+      stateDir: this.opts.stateDir,
+      hostname: this.hostname,
+      version: VERSION,
+      logger: this.opts.logger,
+      emailGroupDelayMs: this.opts.emailGroupDelayMs,
+    });
+    this.runners = outputs.map(
+      (output) =>
+        new OutputRunner({ output, journal: this.journal, cursors: this.cursors, logger: this.opts.logger, onCommit: () => this.prune() }),
+    );
+    for (const r of this.runners) r.start();
+  }
+
+  /** Segments every output has passed are deleted. */
+  private prune(): void {
+    if (this.runners.length === 0) return;
+    this.journal.prune(Math.min(...this.runners.map((r) => r.committedSeq)));
+  }
+
+  /**
+   * Local outputs (files, SQLite) drain everything; remote ones get a few seconds, then what is
+   * left waits in the journal for the next start.
+   */
+  private async stopOutputs(): Promise<void> {
+    await Promise.all(this.runners.map((r) => r.stop(r.output.local ? 30_000 : 5_000)));
+    this.runners = [];
   }
 
   private startSources(): void {
@@ -124,21 +179,48 @@ export class LocalRuntime {
     if (alert) this.deliver(alert);
   };
 
+  /**
+   * Appends the alert to the journal, synchronously: once this returns the alert survives a crash
+   * of this process, and the outputs are woken. Its id becomes `<event second>.<journal seq>`:
+   * unique across restarts and reloads (the engine's counter restarts at 1 in each engine, as
+   * OSSEC's), which the database outputs rely on to tell a replay from a new alert.
+   */
   private deliver(alert: Alert): void {
     this.count('alerts');
-    for (const sink of this.sinks) {
-      try {
-        const r = sink.write(alert);
-        if (r instanceof Promise) r.catch((e: unknown) => this.sinkFailed(sink, alert, e));
-      } catch (e) {
-        this.sinkFailed(sink, alert, e);
-      }
+    if (this.unjournaled.length > 0 || !this.append(alert)) this.holdUnjournaled(alert);
+  }
+
+  private append(alert: Alert): boolean {
+    try {
+      const seq = this.journal.nextSeq;
+      this.journal.append({ ...alert, id: `${Math.floor(alert.timestamp / 1000)}.${seq}` });
+      return true;
+    } catch (e) {
+      this.count('journal.append_failed');
+      this.opts.logger.error('cannot append an alert to the journal; keeping it in memory and retrying', { alert: alert.id, error: e });
+      return false;
     }
   }
 
-  private sinkFailed(sink: Sink, alert: Alert, e: unknown): void {
-    this.count(`output.${sink.name}.failed`);
-    this.opts.logger.error('writing an alert failed', { output: sink.name, alert: alert.id, error: e });
+  /** The journal failed (disk full): alerts wait in memory, in order, and are retried every second. */
+  private holdUnjournaled(alert: Alert): void {
+    if (this.unjournaled.length >= MAX_UNJOURNALED) {
+      this.count('alerts.lost');
+      this.opts.logger.error('alert lost: the journal cannot be written and the memory queue is full', {
+        rule: alert.rule.id,
+        location: alert.location,
+      });
+      return;
+    }
+    this.unjournaled.push(alert);
+    this.retryTimer ??= setTimeout(() => this.retryUnjournaled(), 1000);
+  }
+
+  private retryUnjournaled(): void {
+    this.retryTimer = undefined;
+    while (this.unjournaled.length > 0 && this.append(this.unjournaled[0])) this.unjournaled.shift();
+    if (this.unjournaled.length > 0) this.retryTimer = setTimeout(() => this.retryUnjournaled(), 1000);
+    else this.opts.logger.info('the journal is writable again; alerts held in memory were appended');
   }
 
   /**
@@ -156,8 +238,18 @@ export class LocalRuntime {
       return false;
     }
     await this.stopSources();
-    await this.closeSinks();
-    this.openSinks();
+    await this.stopOutputs();
+    try {
+      this.startOutputs();
+    } catch (e) {
+      // An output of the new configuration cannot open (a file it cannot create): keep running
+      // with the previous outputs rather than with none.
+      Object.assign(this, before);
+      this.startOutputs();
+      this.startSources();
+      this.opts.logger.error('reload failed: an output could not start; keeping the running configuration', { error: e });
+      return false;
+    }
     this.startSources();
     this.opts.logger.info('reloaded configuration, rules and decoders', { rules: this.engine.summary().rules });
     return true;
@@ -165,9 +257,22 @@ export class LocalRuntime {
 
   async stop(): Promise<void> {
     await this.stopSources();
-    await this.closeSinks();
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.unjournaled.length > 0) this.retryUnjournaled();
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.unjournaled.length > 0) {
+      this.count('alerts.lost', this.unjournaled.length);
+      this.opts.logger.error('alerts lost at stop: the journal could not be written', { alerts: this.unjournaled.length });
+    }
+    const runners = this.runners;
+    await this.stopOutputs();
+    const behind = runners.map((r) => r.status()).filter((s) => s.lag > 0);
+    this.journal.close();
     const c = Object.fromEntries([...this.counters].sort());
-    this.opts.logger.info('stopped', { ...c, analysis_failed: this.engine.counters.failed });
+    this.opts.logger.info('stopped', { ...c, analysis_failed: this.engine.counters.failed, journal_seq: this.journal.lastSeq });
+    for (const s of behind) {
+      this.opts.logger.warn('output stopped behind; the rest is delivered at the next start', { output: s.output, lag: s.lag, error: s.lastError });
+    }
   }
 }
 

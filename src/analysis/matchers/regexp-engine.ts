@@ -27,6 +27,7 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import { PatternError } from '../../errors.js';
+import { compileRequirement, lowerOf, requirementOf } from './prefilter.js';
 
 const DEFAULT_LIMIT = 50000;
 setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks');
@@ -51,10 +52,15 @@ function withLimit<T>(limit: number, f: () => T): T {
   }
 }
 
-/** A RegExp whose executions are bounded as described above. Non-global, non-sticky. */
+/**
+ * A RegExp whose executions are bounded as described above. Non-global, non-sticky. Each execution
+ * first checks the pattern's literal prefilter (prefilter.ts), a necessary condition: when it fails
+ * the regex is not run at all.
+ */
 export class GuardedRegExp {
   private readonly primary: RegExp;
   private readonly twins: (RegExp | undefined)[] = [];
+  private readonly pre: ((lower: string) => boolean) | undefined;
 
   constructor(
     readonly source: string,
@@ -66,9 +72,11 @@ export class GuardedRegExp {
     } catch (e) {
       throw new PatternError(`invalid pattern '${pattern}': ${(e as Error).message}`);
     }
+    this.pre = compileRequirement(requirementOf(source, flags));
   }
 
   exec(subject: string): RegExpExecArray | null {
+    if (this.pre !== undefined && !this.pre(lowerOf(subject))) return null;
     if (subject.length <= TIERS[0].maxLength) return this.primary.exec(subject);
     const tier = TIERS.findIndex((t) => subject.length <= t.maxLength);
     const re = this.twin(tier);
@@ -76,6 +84,7 @@ export class GuardedRegExp {
   }
 
   test(subject: string): boolean {
+    if (this.pre !== undefined && !this.pre(lowerOf(subject))) return false;
     if (subject.length <= TIERS[0].maxLength) return this.primary.test(subject);
     const tier = TIERS.findIndex((t) => subject.length <= t.maxLength);
     const re = this.twin(tier);

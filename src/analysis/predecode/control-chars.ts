@@ -9,6 +9,10 @@
 // eslint-disable-next-line no-control-regex
 const CONTROL_EXCEPT_NEWLINE = /[\x00-\x09\x0b-\x1f\x7f]/g;
 
+// eslint-disable-next-line no-control-regex
+const ANY_CONTROL_EXCEPT_NEWLINE = /[\x00-\x09\x0b-\x1f\x7f]/;
+
 export function removeControlCharacters(message: string): string {
-  return message.replace(CONTROL_EXCEPT_NEWLINE, '');
+  // Most messages have none: a test does not allocate, a replace builds a new string.
+  return ANY_CONTROL_EXCEPT_NEWLINE.test(message) ? message.replace(CONTROL_EXCEPT_NEWLINE, '') : message;
 }

@@ -40,8 +40,25 @@ const isAlnum = (c: number) => isDigit(c) || isLower(c) || (c >= 0x41 && c <= 0x
 const SP = 0x20;
 const COLON = 0x3a;
 
-/** A NUL-terminated byte buffer; reads past the end give 0, like the C string's terminator. */
-class CBuf {
+/**
+ * A NUL-terminated byte buffer; reads past the end give 0, like the C string's terminator.
+ * Two forms with one interface: real UTF-8 bytes (any message), and an ASCII string read in place
+ * (the common case: its chars are its bytes, so no encoding, copying or decoding is needed). The
+ * NUL bytes the C code writes are kept as a short list of cut positions in the ASCII form.
+ */
+interface CBuf {
+  at(i: number): number;
+  set(i: number, v: number): void;
+  /** The C string starting at `i`, decoded as UTF-8. */
+  str(i: number): string;
+  /** strchr */
+  find(from: number, c: number): number;
+  /** strstr */
+  findStr(from: number, s: string): number;
+  startsWith(i: number, s: string): boolean;
+}
+
+class ByteBuf implements CBuf {
   constructor(private readonly b: Uint8Array) {}
   at(i: number): number {
     return i >= 0 && i < this.b.length ? this.b[i] : 0;
@@ -49,18 +66,16 @@ class CBuf {
   set(i: number, v: number): void {
     if (i >= 0 && i < this.b.length) this.b[i] = v;
   }
-  /** The C string starting at `i`, decoded as UTF-8. */
   str(i: number): string {
+    if (i >= this.b.length) return '';
     let end = i;
     while (end < this.b.length && this.b[end] !== 0) end++;
-    return Buffer.from(this.b.subarray(i, end)).toString('utf8');
+    return Buffer.from(this.b.buffer, this.b.byteOffset + i, end - i).toString('utf8');
   }
-  /** strchr */
   find(from: number, c: number): number {
     for (let i = from; i < this.b.length && this.b[i] !== 0; i++) if (this.b[i] === c) return i;
     return -1;
   }
-  /** strstr */
   findStr(from: number, s: string): number {
     for (let i = from; i < this.b.length && this.b[i] !== 0; i++) {
       let k = 0;
@@ -75,22 +90,84 @@ class CBuf {
   }
 }
 
+/** An ASCII message without NUL bytes (control characters are gone before this runs). */
+class AsciiBuf implements CBuf {
+  /** Positions where a NUL was written, in no order (at most a handful). */
+  private nuls: number[] | null = null;
+  constructor(private readonly s: string) {}
+  private end(from: number): number {
+    let e = this.s.length;
+    const n = this.nuls;
+    if (n !== null) for (let k = 0; k < n.length; k++) if (n[k] >= from && n[k] < e) e = n[k];
+    return e;
+  }
+  at(i: number): number {
+    if (i < 0 || i >= this.s.length) return 0;
+    const n = this.nuls;
+    if (n !== null && n.includes(i)) return 0;
+    return this.s.charCodeAt(i);
+  }
+  set(i: number, v: number): void {
+    if (i < 0 || i >= this.s.length) return;
+    if (v === 0) (this.nuls ??= []).push(i);
+    else if (this.nuls !== null) {
+      // Only ever used to put back the char that was there (the `[` of a bad pid).
+      const k = this.nuls.indexOf(i);
+      if (k >= 0) this.nuls.splice(k, 1);
+      if (this.s.charCodeAt(i) !== v) throw new Error('AsciiBuf: only a written NUL can be undone');
+    }
+  }
+  str(i: number): string {
+    if (i >= this.s.length) return '';
+    const e = this.end(i);
+    return i === 0 && e === this.s.length ? this.s : this.s.slice(i, e);
+  }
+  find(from: number, c: number): number {
+    const e = this.end(from);
+    const k = this.s.indexOf(String.fromCharCode(c), from);
+    return k < 0 || k >= e ? -1 : k;
+  }
+  findStr(from: number, s: string): number {
+    // A match must lie wholly before the next NUL, as strstr stops there.
+    const e = this.end(from);
+    const k = this.s.indexOf(s, from);
+    return k < 0 || k + s.length > e ? -1 : k;
+  }
+  startsWith(i: number, s: string): boolean {
+    for (let k = 0; k < s.length; k++) if (this.at(i + k) !== s.charCodeAt(k)) return false;
+    return true;
+  }
+}
+
+// eslint-disable-next-line no-control-regex
+const NON_ASCII = /[^\x00-\x7f]/;
+
 /** Parses the header of an already cleaned message. */
 export function parseSyslogHeader(message: string): SyslogHeader {
-  const bytes = Buffer.from(message, 'utf8');
-  // `log` and everything it points to live in this copy; the tests read `p`.
-  const L = new CBuf(new Uint8Array(bytes));
-  const loglen = bytes.length + 1;
-  let p = new CBuf(new Uint8Array(bytes));
+  let L: CBuf;
+  let p: CBuf;
+  let loglen: number;
+  if (!NON_ASCII.test(message) && message.indexOf('\0') < 0) {
+    // The common case: the string is its own byte string; nothing to encode or copy.
+    L = new AsciiBuf(message);
+    p = new AsciiBuf(message);
+    loglen = message.length + 1;
+  } else {
+    const bytes = Buffer.from(message, 'utf8');
+    // `log` and everything it points to live in this copy; the tests read `p`.
+    L = new ByteBuf(new Uint8Array(bytes));
+    loglen = bytes.length + 1;
+    p = new ByteBuf(new Uint8Array(bytes));
 
-  // "Mär 02 17:30:52": a 2-byte ä would shift every later position, so the tests run on a copy
-  // that reads "Mar..." one byte shorter (ossec-analysis.md 2). `log` is not shifted.
-  if (p.at(1) === 0xc3 && p.at(2) === 0xa4) {
-    const fixed = new Uint8Array(bytes.length - 1);
-    fixed[0] = 0x4d; // M
-    fixed[1] = 0x61; // a
-    fixed.set(bytes.subarray(3), 2);
-    p = new CBuf(fixed);
+    // "Mär 02 17:30:52": a 2-byte ä would shift every later position, so the tests run on a copy
+    // that reads "Mar..." one byte shorter (ossec-analysis.md 2). `log` is not shifted.
+    if (p.at(1) === 0xc3 && p.at(2) === 0xa4) {
+      const fixed = new Uint8Array(bytes.length - 1);
+      fixed[0] = 0x4d; // M
+      fixed[1] = 0x61; // a
+      fixed.set(bytes.subarray(3), 2);
+      p = new ByteBuf(fixed);
+    }
   }
   const at = (i: number) => p.at(i);
   const is = (i: number, ch: string) => p.at(i) === ch.charCodeAt(0);

@@ -1,12 +1,13 @@
 import { PatternError } from '../../errors.js';
 import type { Matcher } from '../matchers/matcher.js';
 import type { ListStore } from '../state/lists.js';
+import { compileDiffSpec } from '../diff/spec.js';
 import { COMPILED_RULES } from './compiled-rules.js';
 import { ruleError } from './load-elements.js';
 import { compileOsMatch, compileOsRegex, compilePcre2 } from './patterns.js';
 import { Rule, type ListFilter } from './rule.js';
 import {
-  DO_FTS, DO_LOGALERT, DO_MAILALERT, DO_OVERWRITE, NO_ALERT, NO_AR,
+  DO_FTS, DO_LOGALERT, DO_MAILALERT, DO_OVERWRITE, NO_ALERT, NO_AR, SAME_DODIFF,
   OSMATCH_ELEMENTS, OSREGEX_ELEMENTS, type PatternElement, type RuleConfig,
 } from './types.js';
 
@@ -119,6 +120,15 @@ export function compileRule(cfg: RuleConfig, opts: CompileOptions): Rule {
   });
   r.ignore = cfg.ignore;
   r.ckignore = cfg.ckignore;
+  if ((cfg.contextOpts & SAME_DODIFF) !== 0) {
+    r.diffSpec = compileDiffSpec(
+      cfg.checkDiff,
+      { logAlertLevel: opts.logAlertLevel, emailAlertLevel: opts.emailAlertLevel, options: cfg.options },
+      (line, reason) => {
+        throw ruleError(cfg.file, line, 'check_diff', `rule ${cfg.id}: ${reason}`);
+      },
+    );
+  }
   return r;
 }
 

@@ -1,7 +1,12 @@
 import { OSSEC_ALERT_TYPE } from '../decoders/types.js';
 import type { DecoderRef, EventInfo } from '../event-info.js';
-import { checkDiff, DEFAULT_CHECK_DIFF_MAX_BYTES, MemoryCheckDiffStore, type CheckDiffStore } from '../state/check-diff-store.js';
-import { addToSidList, EventList, type HistoryEntry } from '../state/event-history.js';
+import { DEFAULT_DIFF_BOUNDS, type DiffBounds } from '../diff/bounds.js';
+import { decideCheckDiff, type DiffOutcome } from '../diff/decide.js';
+import { diffKeyOf } from '../diff/key.js';
+import { OSSEC_DIFF_SPEC } from '../diff/spec.js';
+import type { ChangeReport } from '../diff/types.js';
+import { DEFAULT_CHECK_DIFF_MAX_BYTES, MemoryCheckDiffStore, type CheckDiffStore } from '../state/check-diff-store.js';
+import { addToSidList, EventList, historyEntry, type HistoryEntry } from '../state/event-history.js';
 import { FTS_DONE, FtsStore, IgnoreStore, ftsFlags, ftsKey, ignoreLine } from '../state/fts.js';
 import { checkRule, type CheckContext } from './check.js';
 import type { Rule, RuleNode } from './rule.js';
@@ -27,6 +32,8 @@ export interface EngineOptions {
   checkDiff?: CheckDiffStore;
   /** Outputs of this many bytes or more are not compared (default 1 MiB; see check-diff-store.ts). */
   checkDiffMaxBytes?: number;
+  /** Limits on computing the change a check_diff alert carries (default DEFAULT_DIFF_BOUNDS). */
+  diffBounds?: Partial<DiffBounds>;
   /** First-time-seen memory (default: in memory, not persisted). */
   fts?: FtsStore;
   /** The <ignore>/<check_if_ignored> file (default: in memory). */
@@ -84,6 +91,8 @@ export interface RuleMatch {
   context: readonly string[];
   /** check_diff: the previous output (context line 1, as alerts.json's previous_output). */
   previousOutput: string | undefined;
+  /** check_diff: what changed (lines added and removed, unified text), or the baseline notice. */
+  diff: ChangeReport | undefined;
 }
 
 const NO_LINES: readonly string[] = [];
@@ -98,6 +107,7 @@ export class RuleEngine implements CheckContext {
   readonly events: EventList;
   readonly checkDiffStore: CheckDiffStore;
   readonly checkDiffMaxBytes: number;
+  readonly diffBounds: DiffBounds;
   readonly fts: FtsStore;
   readonly ignoreStore: IgnoreStore;
   readonly logtest: boolean;
@@ -115,6 +125,9 @@ export class RuleEngine implements CheckContext {
   ctx: readonly string[] | null = null;
   /** The context came from check_diff (so line 1 is the previous output). */
   ctxIsDiff = false;
+  /** What check_diff found for this event, and the rule it was for. */
+  private diffOutcome: Exclude<DiffOutcome, { kind: 'none' }> | null = null;
+  private diffRule: Rule | null = null;
   private clockMs = NaN;
   private hhmm = '';
   private wday = 0;
@@ -124,6 +137,7 @@ export class RuleEngine implements CheckContext {
     this.events = new EventList(opts.memorySize ?? 8192, ruleset.maxFrequency);
     this.checkDiffStore = opts.checkDiff ?? new MemoryCheckDiffStore();
     this.checkDiffMaxBytes = opts.checkDiffMaxBytes ?? DEFAULT_CHECK_DIFF_MAX_BYTES;
+    this.diffBounds = { ...DEFAULT_DIFF_BOUNDS, ...opts.diffBounds };
     this.fts = opts.fts ?? new FtsStore();
     this.ignoreStore = opts.ignore ?? new IgnoreStore();
     this.logtest = opts.logtest ?? false;
@@ -151,20 +165,25 @@ export class RuleEngine implements CheckContext {
     this.wday = d.getDay();
   }
 
-  /** check_diff for `rule` on the current event (dodiff.c); true when the output changed. */
+  /**
+   * check_diff for `rule` on the current event (dodiff.c, extended in diff/decide.ts): true when
+   * the rule matches, i.e. the output changed (or flapped, or is a baseline the rule reports).
+   * State is kept per (host, rule, location).
+   */
   diff(rule: Rule): boolean {
     const ev = this.ev;
-    let host = ev.hostname;
-    if (host.startsWith('(')) {
-      const close = host.indexOf(')');
-      host = close < 0 ? host.slice(1) : host.slice(1, close);
-    } else if (ev.agent) {
-      host = ev.agent.name;
+    const outcome = decideCheckDiff(this.checkDiffStore, diffKeyOf(ev, rule.id), ev.log, rule.diffSpec ?? OSSEC_DIFF_SPEC, {
+      maxBytes: this.checkDiffMaxBytes,
+      bounds: this.diffBounds,
+      warn: this.warn,
+    });
+    if (outcome.kind === 'none') return false;
+    this.diffOutcome = outcome;
+    this.diffRule = rule;
+    if (outcome.kind !== 'baseline') {
+      this.ctx = ['Previous output:', outcome.previous];
+      this.ctxIsDiff = true;
     }
-    const prev = checkDiff(this.checkDiffStore, host, rule.id, ev.log, this.checkDiffMaxBytes, this.warn);
-    if (prev === undefined) return false;
-    this.ctx = ['Previous output:', prev];
-    this.ctxIsDiff = true;
     return true;
   }
 
@@ -190,6 +209,8 @@ export class RuleEngine implements CheckContext {
     this.dynamicField = opts?.dynamicField;
     this.ctx = null;
     this.ctxIsDiff = false;
+    this.diffOutcome = null;
+    this.diffRule = null;
 
     let rule: Rule | null = null;
     if (opts?.generatedRuleId !== undefined || this.dec.type === OSSEC_ALERT_TYPE) {
@@ -209,7 +230,8 @@ export class RuleEngine implements CheckContext {
 
   /** 5.6 "Handling the winning rule". */
   private handle(rule: Rule): RuleMatch {
-    if (rule.level === 0) return this.result(rule, 'level-0');
+    // A check_diff baseline alert has its own level (baseline_level, never 0).
+    if (rule.level === 0 && !this.isBaseline(rule)) return this.result(rule, 'level-0');
     if (rule.ignoreTime !== 0) {
       if (rule.timeIgnored === 0) rule.timeIgnored = this.now;
       else if (this.now - rule.timeIgnored < rule.ignoreTime) return this.result(rule, 'ignore-time');
@@ -223,31 +245,52 @@ export class RuleEngine implements CheckContext {
     if (rule.ignore !== 0) this.ignoreStore.add(ignoreLine(ev, decName, rule.ignore, rule.ignore));
 
     // Correlation memory: the rule's sid list, else the group lists it feeds, then the EventList.
-    const entry: HistoryEntry = { ev, sec: this.now, sidList: null, groupLists: rule.groupPrevMatched };
+    const entry: HistoryEntry = historyEntry(ev, this.now, rule.groupPrevMatched);
     if (rule.sidPrevMatched) addToSidList(rule.sidPrevMatched, entry, this.sidPrevMatchedMax);
     else if (rule.groupPrevMatched) for (const g of rule.groupPrevMatched) g.push(entry);
     this.events.add(entry);
     return this.result(rule, undefined);
   }
 
+  /** The winning rule is reporting the first output it saw (check_diff baseline_level). */
+  private isBaseline(rule: Rule): boolean {
+    return this.diffOutcome !== null && this.diffOutcome.kind === 'baseline' && this.diffRule === rule;
+  }
+
   private result(rule: Rule, suppressed: Suppression | undefined): RuleMatch {
     const context = this.ctx ?? NO_LINES;
     const alert = suppressed === undefined;
+    let level = rule.level;
+    let log = rule.logAlert;
+    let mail = rule.mail;
+    let diff: ChangeReport | undefined;
+    const o = this.diffOutcome;
+    if (o !== null && this.isBaseline(rule)) {
+      const spec = rule.diffSpec ?? OSSEC_DIFF_SPEC;
+      level = spec.baselineLevel;
+      log = spec.baselineLog;
+      mail = spec.baselineMail;
+      diff = o.report;
+    } else if (o !== null && o.kind !== 'baseline' && this.ctxIsDiff) {
+      // Goes wherever OSSEC's "Previous output" context goes (also to a rule that won after it).
+      diff = o.report;
+    }
     return {
       rule,
       id: rule.id,
-      level: rule.level,
+      level,
       description: rule.description,
       groups: rule.groups,
       groupText: rule.groupText,
       info: rule.info,
       alert,
       suppressed,
-      log: alert && rule.logAlert,
-      mail: rule.mail,
+      log: alert && log,
+      mail,
       firedtimes: rule.firedtimes,
       context,
       previousOutput: this.ctxIsDiff ? context[1] : undefined,
+      diff,
     };
   }
 }

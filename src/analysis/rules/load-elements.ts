@@ -1,5 +1,6 @@
 import { attribute, type XmlElement } from '../../config/xml.js';
 import { ErrorCodes, OspatrolError } from '../../errors.js';
+import { readCheckDiffElement } from '../diff/options.js';
 import { FTS_DATA, FTS_DSTIP, FTS_DSTUSER, FTS_ID, FTS_LOCATION, FTS_NAME, FTS_SRCIP } from '../state/fts.js';
 import { parseIpEntry } from './ip-list.js';
 import { parseTimeRange, parseWeekdays } from './time-window.js';
@@ -74,6 +75,13 @@ export function readRuleElement(
     throw ruleError(file, el.line, el.name, `rule ${rule.id}: ${reason}`);
   };
   if (CASE_SENSITIVE.has(lower) && el.name !== lower) fail(`unknown element <${el.name}> (OSSEC spells it <${lower}>)`);
+  if (lower === 'check_diff') {
+    // Options (attributes, <mask> children) are OSPatrol's; OSSEC reads the element name only.
+    rule.context = true;
+    rule.contextOpts |= SAME_DODIFF;
+    rule.checkDiff = readCheckDiffElement(el, rule.checkDiff, fail);
+    return;
+  }
   if (el.children.length > 0) fail(`<${el.name}> cannot contain elements`);
   const text = el.text;
   const tooLong = (): never => fail('content too long (each piece, and the joined text, must stay under 2048 bytes)');
@@ -185,10 +193,6 @@ export function readRuleElement(
       if (!/^\d*$/.test(text)) fail(`invalid if_matched_sid '${text}': must be a rule id`);
       rule.context = true;
       rule.ifMatchedSid = text === '' ? 0 : parseInt(text, 10);
-      return;
-    case 'check_diff':
-      rule.context = true;
-      rule.contextOpts |= SAME_DODIFF;
       return;
     case 'if_fts':
       rule.fts = true;

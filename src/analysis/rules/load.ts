@@ -77,7 +77,7 @@ function readAttributes(el: XmlElement, file: string, defaultTimeframe: number):
     noalert: false, accuracy: 1, overwrite: false, groupText: '', description: undefined, category: undefined,
     decodedAs: undefined, patterns: {}, action: undefined, fields: [], srcip: [], dstip: [], time: undefined,
     weekdays: undefined, compiledRule: undefined, ifSid: undefined, ifGroup: undefined, ifLevel: undefined,
-    ifMatchedSid: 0, context: false, contextOpts: 0, fts: false, options: [], info: [], infoText: undefined,
+    ifMatchedSid: 0, context: false, contextOpts: 0, checkDiff: undefined, fts: false, options: [], info: [], infoText: undefined,
     cve: undefined, lists: [], ignore: 0, ckignore: 0,
   };
   if (el.attributes.length === 0) throw ruleError(file, el.line, 'rule', 'a rule needs at least an id and a level');

@@ -12,26 +12,21 @@ const MIN_CHILDREN = 4;
 /** Program names per (node, decoder) kept before the cache is cleared (they come from logs). */
 const MAX_NAMES = 512;
 
-interface Cache {
-  /** Keyed by decoder id, then program name ('' stands for "no program name"). */
-  byDecoder: Map<number, Map<string, RuleNode[]>>;
-}
-
-const caches = new WeakMap<RuleNode, Cache>();
 const NO_NAME = '\u0000';
 
 export function candidates(node: RuleNode, decoderId: number, programName: string | undefined): RuleNode[] {
   const children = node.children;
   if (children.length < MIN_CHILDREN) return children;
-  let cache = caches.get(node);
+  // Kept on the node itself: a WeakMap lookup per node visit cost more than the narrowing saved.
+  let cache = node.candidates;
   if (cache === undefined) {
-    cache = { byDecoder: new Map() };
-    caches.set(node, cache);
+    cache = new Map();
+    node.candidates = cache;
   }
-  let byName = cache.byDecoder.get(decoderId);
+  let byName = cache.get(decoderId);
   if (byName === undefined) {
     byName = new Map();
-    cache.byDecoder.set(decoderId, byName);
+    cache.set(decoderId, byName);
   }
   const key = programName ?? NO_NAME;
   let list = byName.get(key);

@@ -1,3 +1,4 @@
+import type { DiffSpec } from '../diff/spec.js';
 import type { Matcher } from '../matchers/matcher.js';
 import type { Deque, HistoryEntry } from '../state/event-history.js';
 import type { CdbList } from '../state/lists.js';
@@ -107,6 +108,8 @@ export class Rule {
   ifMatchedSid = 0;
   ignore = 0;
   ckignore = 0;
+  /** `<check_diff>`'s compiled options; null without check_diff (OSSEC_DIFF_SPEC when plain). */
+  diffSpec: DiffSpec | null = null;
 
   // The filters the hot path runs: the OS form when present, else the PCRE2 form (4). Set by finish().
   fProgramName: Matcher | null = null;
@@ -221,6 +224,8 @@ export class Rule {
     this.ifMatchedSid = src.ifMatchedSid;
     this.alertOpts = src.alertOpts;
     this.contextOpts = src.contextOpts;
+    // Goes with contextOpts' SAME_DODIFF bit, which overwrite copies.
+    this.diffSpec = src.diffSpec;
     this.context = src.context;
     this.decodedAs = src.decodedAs;
     this.compiledRule = src.compiledRule;
@@ -231,4 +236,6 @@ export class Rule {
 export interface RuleNode {
   rule: Rule;
   children: RuleNode[];
+  /** prefilter.ts's narrowed child lists, by decoder id then program name (built on first use). */
+  candidates?: Map<number, Map<string, RuleNode[]>> | undefined;
 }

@@ -1,5 +1,5 @@
 import type { EventInfo } from '../event-info.js';
-import type { Deque, EventList, HistoryEntry } from '../state/event-history.js';
+import { inlineHistory, type Deque, type EventList, type HistoryEntry } from '../state/event-history.js';
 import type { Rule } from './rule.js';
 import {
   DIFFERENT_SRCGEOIP, DIFFERENT_URL, SAME_DSTPORT, SAME_ID, SAME_LOCATION, SAME_SRCIP, SAME_SRCPORT, SAME_USER,
@@ -56,25 +56,25 @@ function readWanted(opts: number, f: Map<string, string>, ports: boolean): Wante
 }
 
 /** Options checked by every search: same_id, same_source_ip, same_user, different_url, different_srcgeoip. */
-function sameCommon(opts: number, w: Wanted, b: Map<string, string>): boolean {
-  if ((opts & SAME_ID) !== 0 && b.get('id') !== w.id) return false;
-  if ((opts & SAME_SRCIP) !== 0 && b.get('srcip') !== w.srcip) return false;
-  if ((opts & SAME_USER) !== 0 && b.get('dstuser') !== w.dstuser) return false;
+function sameCommon(opts: number, w: Wanted, b: HistoryEntry): boolean {
+  if ((opts & SAME_ID) !== 0 && b.id !== w.id) return false;
+  if ((opts & SAME_SRCIP) !== 0 && b.srcip !== w.srcip) return false;
+  if ((opts & SAME_USER) !== 0 && b.dstuser !== w.dstuser) return false;
   if ((opts & DIFFERENT_URL) !== 0) {
-    const u = b.get('url');
+    const u = b.url;
     if (u === undefined || u === w.url) return false;
   }
   if ((opts & DIFFERENT_SRCGEOIP) !== 0) {
-    const g = b.get('srcgeoip');
+    const g = b.srcgeoip;
     if (g === undefined || g === w.srcgeoip) return false;
   }
   return true;
 }
 
 /** Only Search_LastSids and Search_LastGroups look at ports and location (hostname strings). */
-function sameListOnly(opts: number, w: Wanted, cur: EventInfo, old: EventInfo): boolean {
-  if ((opts & SAME_SRCPORT) !== 0 && old.fields.get('srcport') !== w.srcport) return false;
-  if ((opts & SAME_DSTPORT) !== 0 && old.fields.get('dstport') !== w.dstport) return false;
+function sameListOnly(opts: number, w: Wanted, cur: EventInfo, old: EventInfo, b: HistoryEntry): boolean {
+  if ((opts & SAME_SRCPORT) !== 0 && b.srcport !== w.srcport) return false;
+  if ((opts & SAME_DSTPORT) !== 0 && b.dstport !== w.dstport) return false;
   if ((opts & SAME_LOCATION) !== 0 && cur.hostname !== old.hostname) return false;
   return true;
 }
@@ -86,30 +86,43 @@ function sameListOnly(opts: number, w: Wanted, cur: EventInfo, old: EventInfo): 
  */
 export function searchList(rule: Rule, cur: EventInfo, now: number, list: Deque<HistoryEntry> | null, keepCompleting: boolean): string[] | null {
   if (list === null || list.size === 0) return null;
-  const first = list.fromNewest(0).ev;
   const opts = rule.contextOpts;
   const w = readWanted(opts, cur.fields, true);
   if (!w.ok) return null;
   scratch.length = 0;
   let freq = 0;
-  for (let i = 0; i < list.size; i++) {
+  const timeframe = rule.timeframe;
+  const level = rule.level;
+  const size = list.size;
+  for (let i = 0; i < size; i++) {
     const e = list.fromNewest(i);
+    if (e.matched === undefined) inlineHistory(e);
+    if (now - e.sec > timeframe) return null;
+    if ((e.matched as number) >= level) return null;
+    if (opts !== 0 && (!sameCommon(opts, w, e) || !sameListOnly(opts, w, cur, e.ev, e))) continue;
     const old = e.ev;
-    if (now - e.sec > rule.timeframe) return null;
-    if (old.matched >= rule.level) return null;
-    if (!sameCommon(opts, w, old.fields) || !sameListOnly(opts, w, cur, old)) continue;
     if (freq < rule.frequency) {
       if (freq <= 10) scratch[freq] = old.fullLog;
       freq++;
       continue;
     }
     if (keepCompleting && freq <= 10) scratch[freq] = old.fullLog;
-    cur.matched = rule.level;
-    old.matched = rule.level;
-    first.matched = rule.level;
+    markMatched(cur, e, list.fromNewest(0), level);
     return scratch.slice();
   }
   return null;
+}
+
+/**
+ * A successful search marks the current event, the completing one and the newest of the list
+ * (6.2), in the events and in the entries that mirror their `matched`.
+ */
+function markMatched(cur: EventInfo, completing: HistoryEntry, newest: HistoryEntry, level: number): void {
+  cur.matched = level;
+  completing.ev.matched = level;
+  completing.matched = level;
+  newest.ev.matched = level;
+  newest.matched = level;
 }
 
 /** The decoder type of a stored event, for Search_LastEvents' "same category" test. */
@@ -122,29 +135,31 @@ export type TypeOf = (ev: EventInfo) => string;
  */
 export function searchEvents(rule: Rule, cur: EventInfo, curType: string, now: number, events: EventList, typeOf: TypeOf): string[] | null {
   if (events.size === 0) return null;
-  const first = events.fromNewest(0).ev;
   const opts = rule.contextOpts;
   const re = rule.ifMatchedRegex;
   const w = readWanted(opts, cur.fields, false);
   if (!w.ok) return null;
   scratch.length = 0;
   let freq = 0;
-  for (let i = 0; i < events.size; i++) {
+  const timeframe = rule.timeframe;
+  const level = rule.level;
+  const size = events.size;
+  for (let i = 0; i < size; i++) {
     const e = events.fromNewest(i);
+    if (e.matched === undefined) inlineHistory(e);
+    if (now - e.sec > timeframe) return null;
+    if ((e.matched as number) >= level) return null;
+    // The skip tests have no side effects: cheapest first.
+    if (opts !== 0 && !sameCommon(opts, w, e)) continue;
     const old = e.ev;
-    if (now - e.sec > rule.timeframe) return null;
-    if (old.matched >= rule.level) return null;
     if (typeOf(old) !== curType) continue;
     if (re !== null && !re.test(old.log)) continue;
-    if (!sameCommon(opts, w, old.fields)) continue;
     if (freq < rule.frequency) {
       if (freq <= 10) scratch[freq] = old.fullLog;
       freq++;
       continue;
     }
-    cur.matched = rule.level;
-    old.matched = rule.level;
-    first.matched = rule.level;
+    markMatched(cur, e, events.fromNewest(0), level);
     return scratch.slice();
   }
   return null;

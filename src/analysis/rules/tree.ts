@@ -13,7 +13,7 @@ export class RuleTree {
 
   /** Sorted insert (_OS_AddRule): before the first sibling with a lower scaled level; ties keep load order. */
   static insert(list: RuleNode[], rule: Rule): void {
-    const node: RuleNode = { rule, children: [] };
+    const node: RuleNode = { rule, children: [], candidates: undefined };
     for (let i = 0; i < list.length; i++) {
       if (rule.level > list[i].rule.level) {
         list.splice(i, 0, node);

@@ -1,3 +1,4 @@
+import type { CheckDiffOptions } from '../diff/options.js';
 import type { IpEntry } from './ip-list.js';
 import type { TimeRange } from './time-window.js';
 
@@ -126,6 +127,8 @@ export interface RuleConfig {
   /** Set by if_matched_*, check_diff. */
   context: boolean;
   contextOpts: number;
+  /** `<check_diff>`'s options (undefined for a plain `<check_diff />`: OSSEC's comparison). */
+  checkDiff: CheckDiffOptions | undefined;
   /** `<if_fts/>`. */
   fts: boolean;
   /** The `<options>` in file order (applied after the level-based flags, 5.5 step 1). */

@@ -16,6 +16,57 @@ export interface HistoryEntry {
    * dropped from the EventList and is in no sid list, the oldest entry of each is dropped (6.1).
    */
   groupLists: ReadonlyArray<Deque<HistoryEntry>> | null;
+  /*
+   * What history searches read, copied into the entry itself (filled by historyEntry(), or on
+   * first use by inlineHistory()). A search walks up to thousands of entries per event; reading
+   * these from the entry instead of chasing entry -> event -> field map for each one is what keeps
+   * that walk cheap. The fields never change once the event was analysed; `matched` mirrors
+   * `ev.matched` (search.ts writes both).
+   */
+  matched?: number;
+  id?: string | undefined;
+  srcip?: string | undefined;
+  dstuser?: string | undefined;
+  url?: string | undefined;
+  srcgeoip?: string | undefined;
+  srcport?: string | undefined;
+  dstport?: string | undefined;
+}
+
+/** A history entry with every search field filled in. */
+export function historyEntry(
+  ev: EventInfo,
+  sec: number,
+  groupLists: ReadonlyArray<Deque<HistoryEntry>> | null,
+): HistoryEntry {
+  const f = ev.fields;
+  return {
+    ev,
+    sec,
+    sidList: null,
+    groupLists,
+    matched: ev.matched,
+    id: f.get('id'),
+    srcip: f.get('srcip'),
+    dstuser: f.get('dstuser'),
+    url: f.get('url'),
+    srcgeoip: f.get('srcgeoip'),
+    srcport: f.get('srcport'),
+    dstport: f.get('dstport'),
+  };
+}
+
+/** Fills the search fields of an entry made without historyEntry() (tests build entries by hand). */
+export function inlineHistory(e: HistoryEntry): void {
+  const f = e.ev.fields;
+  e.matched = e.ev.matched;
+  e.id = f.get('id');
+  e.srcip = f.get('srcip');
+  e.dstuser = f.get('dstuser');
+  e.url = f.get('url');
+  e.srcgeoip = f.get('srcgeoip');
+  e.srcport = f.get('srcport');
+  e.dstport = f.get('dstport');
 }
 
 /** A ring buffer: append at the new end, drop at the old end, read by age. */
@@ -24,8 +75,14 @@ export class Deque<T> {
   private head = 0; // index of the oldest
   private n = 0;
 
+  /** buf.length - 1: the capacity is a power of two, so an index wraps with a mask, not a division. */
+  private mask: number;
+
   constructor(initialCapacity = 16) {
-    this.buf = new Array(Math.max(4, initialCapacity));
+    let cap = 4;
+    while (cap < initialCapacity) cap *= 2;
+    this.buf = new Array(cap);
+    this.mask = cap - 1;
   }
 
   get size(): number {
@@ -40,7 +97,7 @@ export class Deque<T> {
 
   push(x: T): void {
     if (this.n === this.buf.length) this.grow();
-    this.buf[(this.head + this.n) % this.buf.length] = x;
+    this.buf[(this.head + this.n) & this.mask] = x;
     this.n++;
   }
 
@@ -49,7 +106,7 @@ export class Deque<T> {
     if (this.n === 0) return undefined;
     const x = this.buf[this.head];
     this.buf[this.head] = undefined;
-    this.head = (this.head + 1) % this.buf.length;
+    this.head = (this.head + 1) & this.mask;
     this.n--;
     return x;
   }
@@ -60,16 +117,16 @@ export class Deque<T> {
 
   /** i = 0 is the newest. */
   fromNewest(i: number): T {
-    return this.buf[(this.head + this.n - 1 - i) % this.buf.length] as T;
+    return this.buf[(this.head + this.n - 1 - i) & this.mask] as T;
   }
 
   /** Removes one element by identity; O(n), used on short lists only. */
   remove(x: T): boolean {
-    const len = this.buf.length;
+    const m = this.mask;
     for (let i = 0; i < this.n; i++) {
-      if (this.buf[(this.head + i) % len] !== x) continue;
-      for (let j = i; j < this.n - 1; j++) this.buf[(this.head + j) % len] = this.buf[(this.head + j + 1) % len];
-      this.buf[(this.head + this.n - 1) % len] = undefined;
+      if (this.buf[(this.head + i) & m] !== x) continue;
+      for (let j = i; j < this.n - 1; j++) this.buf[(this.head + j) & m] = this.buf[(this.head + j + 1) & m];
+      this.buf[(this.head + this.n - 1) & m] = undefined;
       this.n--;
       return true;
     }
@@ -78,8 +135,9 @@ export class Deque<T> {
 
   private grow(): void {
     const next = new Array<T | undefined>(this.buf.length * 2);
-    for (let i = 0; i < this.n; i++) next[i] = this.buf[(this.head + i) % this.buf.length];
+    for (let i = 0; i < this.n; i++) next[i] = this.buf[(this.head + i) & this.mask];
     this.buf = next;
+    this.mask = next.length - 1;
     this.head = 0;
   }
 }

@@ -68,6 +68,22 @@ export class DailyFileSink implements Sink {
     return this.file.currentPath;
   }
 
+  /** Where the next record goes, as far as a resume after a crash needs to know. */
+  position(): { file: string; dayEnd: number; size: number } | undefined {
+    const file = this.file.currentPath;
+    return file === undefined ? undefined : { file, dayEnd: this.file.currentDayEnd, size: this.file.currentSize };
+  }
+
+  /** The file and day end a record of this time goes to when the open file rolls over. */
+  pathFor(timestampMs: number): { path: string; dayEnd: number } {
+    return this.file.pathFor(timestampMs);
+  }
+
+  /** The exact bytes `write` appends for this alert (throws as write does on bad data). */
+  record(alert: Alert): string {
+    return this.format(alert);
+  }
+
   write(alert: Alert): void {
     const alertId = alertIdOf(alert);
     if (this.closed) throw new SinkError(SinkErrorCodes.CLOSED, this.name, 'write after close', { alertId });

@@ -12,7 +12,7 @@ import {
   writeSync,
   type Stats,
 } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { MONTHS, localDay, localDayBounds, pad2 } from '../../alerts/local-time.js';
 
 /**
@@ -64,6 +64,23 @@ export class DailyFile {
     return this.path;
   }
 
+  /** End (exclusive, epoch ms) of the open file's day; 0 before the first record. */
+  get currentDayEnd(): number {
+    return this.fd === undefined ? 0 : this.dayEnd;
+  }
+
+  /** Size of the open file (what a reader resuming after a crash compares against). */
+  get currentSize(): number {
+    return this.fd === undefined ? 0 : fstatSync(this.fd).size;
+  }
+
+  /** The day file a record of this time opens when the file rolls over (the rule `append` follows). */
+  pathFor(timestampMs: number): { path: string; dayEnd: number } {
+    const { year, month, day } = localDay(timestampMs);
+    const path = join(this.opts.dir, String(year), MONTHS[month], `${this.opts.prefix}${pad2(day)}${this.opts.ext}`);
+    return { path, dayEnd: localDayBounds(timestampMs).end };
+  }
+
   /** Appends one record. Throws on I/O errors, the record then being unwritten or partly written. */
   append(timestampMs: number, record: string | Uint8Array): void {
     if (this.fd === undefined || timestampMs >= this.dayEnd) this.rollTo(timestampMs);
@@ -90,10 +107,8 @@ export class DailyFile {
 
   /** Opens the day file for `timestampMs` first, and only then lets go of the old one: a failure keeps the old file. */
   private rollTo(timestampMs: number): void {
-    const { year, month, day } = localDay(timestampMs);
-    const folder = join(this.opts.dir, String(year), MONTHS[month]);
-    const path = join(folder, `${this.opts.prefix}${pad2(day)}${this.opts.ext}`);
-    mkdirSync(folder, { recursive: true, mode: this.opts.dirMode });
+    const { path } = this.pathFor(timestampMs);
+    mkdirSync(dirname(path), { recursive: true, mode: this.opts.dirMode });
     const fd = openAppend(path, this.opts.fileMode);
 
     const old = this.fd;

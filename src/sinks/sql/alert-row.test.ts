@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkDiffAlert, sshdAlert } from '../../test-support/alert-fixtures.js';
-import { insertAlertParams, toAlertRow } from './alert-row.js';
+import { ALERT_INSERT_PARAMS, insertAlertParams, toAlertRow } from './alert-row.js';
 
 test('ports become numbers only when they are 0..65535; the text stays in fields', () => {
   const ports = (srcport: string) => toAlertRow(sshdAlert({ fields: { srcport } })).srcPort;
@@ -28,9 +28,10 @@ test('absent optional values are NULLs; the agent IP is "" so it can sit in a un
   assert.equal(row.mail, 1);
 });
 
-test('insert parameters: 25 values, in the documented order', () => {
+test('insert parameters: 26 values, in the documented order', () => {
   const params = insertAlertParams(toAlertRow(sshdAlert()), { serverId: 1, locationId: 2, agentId: 3 }, 99);
-  assert.equal(params.length, 25);
+  assert.equal(params.length, ALERT_INSERT_PARAMS);
+  assert.equal(params[25], null); // diff: none on this alert
   assert.deepEqual(params.slice(0, 8), [1, '1795549508.14', 5503, 5, 1795549508000, 2, 3, 'fw1']);
   assert.equal(params[24], 99);
 });

@@ -34,6 +34,8 @@ export interface AlertRow {
   dstUser: string | null;
   fullLog: string;
   previousOutput: string | null;
+  /** JSON of the check_diff `diff` ({added, removed, unified, truncated?}), or null. */
+  diff: string | null;
   /** JSON array of the lines printed after full_log. */
   context: string;
   decoderName: string | null;
@@ -93,6 +95,7 @@ export function toAlertRow(alert: Alert): AlertRow {
     dstUser: field('dstuser'),
     fullLog: text(alert.fullLog),
     previousOutput: alert.previousOutput === undefined || alert.previousOutput === null ? null : text(alert.previousOutput),
+    diff: diffJson(alert.diff),
     context: JSON.stringify((Array.isArray(alert.context) ? alert.context : []).map(text)),
     decoderName: alert.decoder ? text(alert.decoder.name) : null,
     decoderParent: alert.decoder?.parent !== undefined && alert.decoder?.parent !== null ? text(alert.decoder.parent) : null,
@@ -101,10 +104,16 @@ export function toAlertRow(alert: Alert): AlertRow {
   };
 }
 
-/** Parameters of AlertStoreStatements.insertAlert, in its documented order. */
+/** A row id as the driver returns it: a number, or a string for PostgreSQL BIGINT. */
+export type RowId = number | string;
+
+/** The number of values insertAlertParams returns: one row of SqlDialect.insertAlerts. */
+export const ALERT_INSERT_PARAMS = 26;
+
+/** Parameters of one row of SqlDialect.insertAlerts, in its documented order. */
 export function insertAlertParams(
   row: AlertRow,
-  ids: { serverId: number; locationId: number; agentId: number },
+  ids: { serverId: RowId; locationId: RowId; agentId: RowId },
   insertedAt: number,
 ): Array<string | number | null> {
   return [
@@ -133,6 +142,7 @@ export function insertAlertParams(
     row.decoderParent,
     row.programName,
     insertedAt,
+    row.diff,
   ];
 }
 
@@ -155,6 +165,7 @@ export interface StoredAlertColumns {
   location: string;
   full_log: string;
   previous_output: string | null;
+  diff: string | null;
   context: string;
   decoder_name: string | null;
   decoder_parent: string | null;
@@ -186,11 +197,27 @@ export function fromStoredAlert(row: StoredAlertColumns, data: ReadonlyArray<{ n
   };
   if (row.rule_info !== null) alert.rule.info = JSON.parse(row.rule_info) as Array<{ type: string; value: string }>;
   if (row.previous_output !== null) alert.previousOutput = row.previous_output;
+  if (row.diff !== null && row.diff !== undefined) alert.diff = parseDiff(row.diff);
   if (row.decoder_name !== null) {
     alert.decoder = { name: row.decoder_name, ...(row.decoder_parent !== null ? { parent: row.decoder_parent } : {}) };
   }
   if (row.program_name !== null) alert.programName = row.program_name;
   return alert;
+}
+
+/**
+ * The diff as JSON: the line lists and text coerced to strings (as every text column is), every
+ * other key (kind, summary, truncated, and whatever later versions add) kept as it is, so a stored
+ * diff reads back as what was written.
+ */
+function diffJson(d: Alert['diff']): string | null {
+  if (d === undefined || d === null || typeof d !== 'object') return null;
+  const lines = (v: unknown): string[] => (Array.isArray(v) ? v.map(text) : []);
+  return JSON.stringify({ ...d, added: lines(d.added), removed: lines(d.removed), unified: text(d.unified) });
+}
+
+function parseDiff(json: string): NonNullable<Alert['diff']> {
+  return JSON.parse(json) as NonNullable<Alert['diff']>;
 }
 
 function parseStringArray(json: string): string[] {

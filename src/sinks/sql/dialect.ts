@@ -29,6 +29,13 @@ import type { Migration } from './migration.js';
  * - data(id, alert_id, name, value), unique on (alert_id, name): every decoded field of an alert
  *   (Wazuh's `data{}`). OSSEC 2.7 kept user/full_log there; those now live in `alert`.
  * - schema_version(version PRIMARY KEY, applied_at, description).
+ *
+ * Version 2 adds alert.diff: the check_diff change as JSON ({added, removed, unified, truncated?}),
+ * NULL for other alerts.
+ *
+ * Statements are run by one algorithm for every database (write-steps.ts); a dialect only spells
+ * them. Text columns hold any Unicode text exactly, with one exception the PostgreSQL dialect
+ * documents: PostgreSQL text cannot hold U+0000, so that driver escapes it (postgres/nul-escape.ts).
  */
 export interface SqlDialect {
   readonly name: 'sqlite' | 'postgresql' | 'mysql';
@@ -36,6 +43,26 @@ export interface SqlDialect {
   readonly sql: AlertStoreStatements;
   /** SELECT returning StoredAlertColumns; parameters as PlannedAlertQuery.params. */
   selectAlerts(shape: AlertQueryShape): string;
+  /**
+   * Multi-row INSERT of `rows` alerts, each row the ALERT_INSERT_PARAMS values of
+   * insertAlertParams (alert-row.ts), one after the other; nothing on conflict with
+   * (server_id, alertid), so a replayed alert is skipped.
+   */
+  insertAlerts(rows: number): string;
+  /** (server_id, alertid x count) -> { id, alertid } of the alerts of this server among those ids. */
+  selectAlertIds(count: number): string;
+  /** Multi-row INSERT of `rows` data rows (alert_id, name, value) x rows; nothing on conflict. */
+  insertData(rows: number): string;
+  /**
+   * Most rows in one multi-row statement: the bound-parameter limit (SQLite 32766, PostgreSQL and
+   * MySQL 65535) divided by ALERT_INSERT_PARAMS, with room to spare. A power of two.
+   */
+  readonly maxRowsPerStatement: number;
+  /**
+   * Rough cap on the bytes of values in one statement (MySQL refuses a packet larger than
+   * max_allowed_packet, 16 MiB by default in MariaDB): big alerts go in smaller statements.
+   */
+  readonly maxBytesPerStatement: number;
 }
 
 /** Statement texts. The comment on each gives its parameters, in order. */
@@ -46,8 +73,10 @@ export interface AlertStoreStatements {
   selectSchemaVersion: string;
   /** (version, applied_at, description) */
   insertSchemaVersion: string;
-  /** (hostname, version, information, last_contact) -> { id }; inserts or refreshes by hostname. */
+  /** (hostname, version, information, last_contact); inserts or refreshes by hostname. */
   upsertServer: string;
+  /** (hostname) -> { id } */
+  selectServer: string;
   /** (server_id, agent_key, name, ip_address); nothing on conflict. */
   insertAgent: string;
   /** (server_id, agent_key, name, ip_address) -> { id } */
@@ -66,15 +95,12 @@ export interface AlertStoreStatements {
   deleteSignatureMappings: string;
   /** (rule_id, cat_id); nothing on conflict. */
   insertSignatureMapping: string;
-  /**
-   * (server_id, alertid, rule_id, level, timestamp, location_id, agent_id, hostname, src_ip,
-   * src_port, dst_ip, dst_port, dst_user, full_log, previous_output, context, rule_description,
-   * rule_groups, mail, firedtimes, rule_info, decoder_name, decoder_parent, program_name,
-   * inserted_at); nothing on conflict with (server_id, alertid): a replayed alert is skipped.
-   */
-  insertAlert: string;
-  /** (alert_id, name, value) */
-  insertData: string;
   /** (alert_id) -> { name, value } in insertion order. */
   selectData: string;
+}
+
+/** `?, ?, ?` groups for a multi-row VALUES list: `rows` groups of `width` placeholders. */
+export function questionMarkRows(rows: number, width: number): string {
+  const one = `(${Array(width).fill('?').join(', ')})`;
+  return Array(rows).fill(one).join(',\n');
 }

@@ -1,33 +1,26 @@
 import type Database from 'better-sqlite3';
 import type { Alert } from '../../alerts/alert.js';
-import { planAlertQuery, type AlertQuery } from '../sql/alert-query.js';
-import { fromStoredAlert, type StoredAlertColumns } from '../sql/alert-row.js';
+import type { AlertQuery } from '../sql/alert-query.js';
 import type { SqlDialect } from '../sql/dialect.js';
+import { queryAlertsSteps, runStepsSync } from '../sql/write-steps.js';
+import { SqliteStepRunner } from './sqlite-steps.js';
 
 /**
- * queryAlerts over a better-sqlite3 connection, shared by the sink and by read-only tools.
- * One prepared statement per filter shape (at most 32), each prepared on first use and kept.
+ * queryAlerts over a better-sqlite3 connection, shared by the sink and by read-only tools. The
+ * query itself is write-steps.ts's, the same for every database; statements are prepared once.
  */
 export class SqliteAlertQuery {
-  private readonly byShape = new Map<string, Database.Statement>();
-  private readonly selectData: Database.Statement;
+  private readonly runner: SqliteStepRunner;
 
   constructor(
-    private readonly db: Database.Database,
+    db: Database.Database,
     private readonly dialect: SqlDialect,
   ) {
-    this.selectData = db.prepare(dialect.sql.selectData);
+    this.runner = new SqliteStepRunner(db);
   }
 
-  /** Throws RangeError/TypeError for a bad filter; the alerts come back whole (fields, context, previous output). */
+  /** Throws RangeError/TypeError for a bad filter; the alerts come back whole (fields, context, previous output, diff). */
   run(q: AlertQuery = {}): Alert[] {
-    const plan = planAlertQuery(q);
-    let stmt = this.byShape.get(plan.key);
-    if (!stmt) {
-      stmt = this.db.prepare(this.dialect.selectAlerts(plan.shape));
-      this.byShape.set(plan.key, stmt);
-    }
-    const rows = stmt.all(...plan.params) as StoredAlertColumns[];
-    return rows.map((row) => fromStoredAlert(row, this.selectData.all(row.row_id) as Array<{ name: string; value: string }>));
+    return runStepsSync(queryAlertsSteps(this.dialect, q), this.runner.exec);
   }
 }

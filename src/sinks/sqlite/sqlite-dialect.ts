@@ -1,5 +1,6 @@
 import type { AlertQueryShape } from '../sql/alert-query.js';
-import type { SqlDialect } from '../sql/dialect.js';
+import { ALERT_INSERT_PARAMS } from '../sql/alert-row.js';
+import { questionMarkRows, type SqlDialect } from '../sql/dialect.js';
 import { SQLITE_MIGRATIONS } from './sqlite-schema.js';
 
 /**
@@ -9,8 +10,14 @@ import { SQLITE_MIGRATIONS } from './sqlite-schema.js';
 const ALERT_COLUMNS = `
   a.id AS row_id, a.alertid, a.timestamp, a.rule_id, a.level, a.rule_description, a.rule_groups,
   a.mail, a.firedtimes, a.rule_info, g.agent_key, g.name AS agent_name, g.ip_address AS agent_ip,
-  a.hostname, l.name AS location, a.full_log, a.previous_output, a.context, a.decoder_name,
+  a.hostname, l.name AS location, a.full_log, a.previous_output, a.diff, a.context, a.decoder_name,
   a.decoder_parent, a.program_name`;
+
+/** The alert columns in insertAlertParams order (alert-row.ts). */
+export const ALERT_INSERT_COLUMNS = `server_id, alertid, rule_id, level, timestamp, location_id, agent_id,
+        hostname, src_ip, src_port, dst_ip, dst_port, dst_user, full_log, previous_output, context,
+        rule_description, rule_groups, mail, firedtimes, rule_info, decoder_name, decoder_parent,
+        program_name, inserted_at, diff`;
 
 export const sqliteDialect: SqlDialect = {
   name: 'sqlite',
@@ -25,8 +32,8 @@ export const sqliteDialect: SqlDialect = {
     insertSchemaVersion: `INSERT INTO schema_version (version, applied_at, description) VALUES (?, ?, ?)`,
     upsertServer: `INSERT INTO server (hostname, version, information, last_contact) VALUES (?, ?, ?, ?)
       ON CONFLICT (hostname) DO UPDATE SET version = excluded.version, information = excluded.information,
-        last_contact = excluded.last_contact
-      RETURNING id`,
+        last_contact = excluded.last_contact`,
+    selectServer: `SELECT id FROM server WHERE hostname = ?`,
     insertAgent: `INSERT INTO agent (server_id, agent_key, name, ip_address) VALUES (?, ?, ?, ?)
       ON CONFLICT (server_id, agent_key, name, ip_address) DO NOTHING`,
     selectAgent: `SELECT id FROM agent WHERE server_id = ? AND agent_key = ? AND name = ? AND ip_address = ?`,
@@ -40,15 +47,17 @@ export const sqliteDialect: SqlDialect = {
     deleteSignatureMappings: `DELETE FROM signature_category_mapping WHERE rule_id = ?`,
     insertSignatureMapping: `INSERT INTO signature_category_mapping (rule_id, cat_id) VALUES (?, ?)
       ON CONFLICT (rule_id, cat_id) DO NOTHING`,
-    insertAlert: `INSERT INTO alert (server_id, alertid, rule_id, level, timestamp, location_id, agent_id,
-        hostname, src_ip, src_port, dst_ip, dst_port, dst_user, full_log, previous_output, context,
-        rule_description, rule_groups, mail, firedtimes, rule_info, decoder_name, decoder_parent,
-        program_name, inserted_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-      ON CONFLICT (server_id, alertid) DO NOTHING`,
-    insertData: `INSERT INTO data (alert_id, name, value) VALUES (?, ?, ?)`,
     selectData: `SELECT name, value FROM data WHERE alert_id = ? ORDER BY id`,
   },
+  maxRowsPerStatement: 512,
+  // Values are bound, not part of the SQL text: only memory limits them.
+  maxBytesPerStatement: 256 * 1024 * 1024,
+  insertAlerts: (rows) => `INSERT INTO alert (${ALERT_INSERT_COLUMNS})
+      VALUES ${questionMarkRows(rows, ALERT_INSERT_PARAMS)}
+      ON CONFLICT (server_id, alertid) DO NOTHING`,
+  selectAlertIds: (count) => `SELECT id, alertid FROM alert WHERE server_id = ? AND alertid IN (${Array(count).fill('?').join(', ')})`,
+  insertData: (rows) => `INSERT INTO data (alert_id, name, value) VALUES ${questionMarkRows(rows, 3)}
+      ON CONFLICT (alert_id, name) DO NOTHING`,
   selectAlerts(shape: AlertQueryShape): string {
     const where: string[] = [];
     if (shape.level) where.push('a.level >= ?');

@@ -100,4 +100,9 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    version: 2,
+    description: 'alert.diff: the check_diff change as JSON',
+    statements: [`ALTER TABLE alert ADD COLUMN diff TEXT`],
+  },
 ];

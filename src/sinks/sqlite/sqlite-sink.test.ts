@@ -27,7 +27,7 @@ function raw(dir: string): Database.Database {
   return new Database(join(dir, 'alerts.db'), { readonly: true });
 }
 
-test('creates alerts.db with mode 0600 (and its WAL files), WAL journal, schema version 1', () => {
+test('creates alerts.db with mode 0600 (and its WAL files), WAL journal, schema versions 1 and 2', () => {
   const dir = stateDir();
   const prev = process.umask(0o022);
   let sink: SqliteSink;
@@ -42,7 +42,7 @@ test('creates alerts.db with mode 0600 (and its WAL files), WAL journal, schema 
   for (const side of ['-wal', '-shm']) if (existsSync(db + side)) assert.equal(statSync(db + side).mode & 0o777, 0o600, side);
   const r = raw(dir);
   assert.equal(r.pragma('journal_mode', { simple: true }), 'wal');
-  assert.deepEqual(r.prepare('SELECT version, applied_at, description FROM schema_version').all().map((x) => (x as { version: number }).version), [1]);
+  assert.deepEqual(r.prepare('SELECT version, applied_at, description FROM schema_version').all().map((x) => (x as { version: number }).version), [1, 2]);
   assert.deepEqual(
     (r.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).all() as Array<{ name: string }>).map((x) => x.name),
     ['agent', 'alert', 'category', 'data', 'location', 'schema_version', 'server', 'signature', 'signature_category_mapping'],
@@ -260,9 +260,9 @@ test('a database newer than this build is refused at open with SinkError (OPEN)'
   const dir = stateDir();
   openSink(dir).close();
   const w = new Database(join(dir, 'alerts.db'));
-  w.prepare('INSERT INTO schema_version (version, applied_at, description) VALUES (?, ?, ?)').run(2, 0, 'from the future');
+  w.prepare('INSERT INTO schema_version (version, applied_at, description) VALUES (?, ?, ?)').run(3, 0, 'from the future');
   w.close();
-  assert.throws(() => openSink(dir), (err: unknown) => err instanceof SinkError && err.code === SinkErrorCodes.OPEN && /version 2/.test(err.message));
+  assert.throws(() => openSink(dir), (err: unknown) => err instanceof SinkError && err.code === SinkErrorCodes.OPEN && /version 3/.test(err.message));
 });
 
 test('a file that is not a database is refused at open with SinkError (OPEN)', () => {

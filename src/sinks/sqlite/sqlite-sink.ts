@@ -2,14 +2,16 @@ import { hostname as osHostname, arch, release, type as osType } from 'node:os';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { Alert } from '../../alerts/alert.js';
-import type { Sink } from '../sink.js';
+import type { BatchResult, Sink } from '../sink.js';
 import { SinkError, SinkErrorCodes, alertIdOf } from '../sink-error.js';
 import type { AlertQuery } from '../sql/alert-query.js';
-import { insertAlertParams, toAlertRow, type AlertRow } from '../sql/alert-row.js';
+import { toAlertRow, type AlertRow } from '../sql/alert-row.js';
 import type { SqlDialect } from '../sql/dialect.js';
+import { runStepsSync, serverSteps, StoreCaches, writeRowsSteps, type BatchCounts, type SqlValue } from '../sql/write-steps.js';
 import { SqliteAlertQuery } from './sqlite-alert-query.js';
 import { openAlertsDatabase } from './sqlite-database.js';
 import { sqliteDialect } from './sqlite-dialect.js';
+import { SqliteStepRunner } from './sqlite-steps.js';
 
 /**
  * Alerts into `<stateDir>/alerts.db` (SQLite, WAL, synchronous=NORMAL, mode 0600), in the OSSEC
@@ -35,57 +37,39 @@ export interface SqliteSinkOptions {
   now?: () => number;
 }
 
-export interface BatchResult {
-  /** Alerts stored by this call. */
-  inserted: number;
-  /** Alerts already stored (same server and alertid): skipped. */
-  duplicates: number;
-  /** Alerts refused for their data, with the reason; the rest of the batch is stored. */
-  rejected: SinkError[];
-}
-
-/** Lookup caches are dropped past this many entries, bounding memory with many distinct locations. */
-const CACHE_LIMIT = 10_000;
+export type { BatchResult } from '../sink.js';
 
 export class SqliteSink implements Sink {
   readonly name = 'sqlite';
   readonly path: string;
   private readonly db: Database.Database;
   private readonly now: () => number;
-  private readonly serverId: number;
-  private readonly st: Statements;
+  private readonly dialect: SqlDialect;
+  private readonly serverId: SqlValue;
+  private readonly steps: SqliteStepRunner;
   private readonly query: SqliteAlertQuery;
-  private readonly insertBatch: (rows: readonly AlertRow[]) => { inserted: number; duplicates: number };
-  private readonly locationIds = new Map<string, number>();
-  private readonly agentIds = new Map<string, number>();
-  private readonly categoryIds = new Map<string, number>();
-  /** rule id -> level, description and groups last written to signature/mapping. */
-  private readonly signatures = new Map<number, string>();
+  private readonly insertBatch: (rows: readonly AlertRow[]) => BatchCounts;
+  private readonly caches = new StoreCaches();
   private closed = false;
 
   constructor(opts: SqliteSinkOptions, dialect: SqlDialect = sqliteDialect) {
     this.path = opts.path ?? join(opts.stateDir, 'alerts.db');
     this.now = opts.now ?? Date.now;
+    this.dialect = dialect;
     try {
       this.db = openAlertsDatabase(this.path, dialect, { now: this.now });
     } catch (err) {
       throw new SinkError(SinkErrorCodes.OPEN, this.name, `cannot open ${this.path}`, { cause: err });
     }
     try {
-      this.st = prepareAll(this.db, dialect);
-      const server = this.st.upsertServer.get(
-        opts.serverName ?? osHostname(),
-        opts.serverVersion ?? '',
-        `${osType()} ${release()} ${arch()}`,
-        this.now(),
-      ) as { id: number };
-      this.serverId = server.id;
+      this.steps = new SqliteStepRunner(this.db);
+      const server = { hostname: opts.serverName ?? osHostname(), version: opts.serverVersion ?? '', information: serverInformation(), now: this.now() };
+      this.serverId = this.db.transaction(() => runStepsSync(serverSteps(dialect, server), this.steps.exec))();
       this.query = new SqliteAlertQuery(this.db, dialect);
-      this.insertBatch = this.db.transaction((rows: readonly AlertRow[]) => {
-        let inserted = 0;
-        for (const row of rows) if (this.insertOne(row)) inserted++;
-        return { inserted, duplicates: rows.length - inserted };
-      });
+      // One transaction per batch, driven synchronously through the shared algorithm (write-steps.ts).
+      this.insertBatch = this.db.transaction((rows: readonly AlertRow[]) =>
+        runStepsSync(writeRowsSteps(this.dialect, { serverId: this.serverId, caches: this.caches, insertedAt: this.now() }, rows), this.steps.exec),
+      );
     } catch (err) {
       this.db.close();
       throw new SinkError(SinkErrorCodes.OPEN, this.name, `cannot prepare ${this.path}`, { cause: err });
@@ -151,58 +135,8 @@ export class SqliteSink implements Sink {
     }
   }
 
-  /** True when stored, false when the alert was already there. Runs inside the batch transaction. */
-  private insertOne(row: AlertRow): boolean {
-    const st = this.st;
-    this.syncSignature(row);
-    const locationId = this.lookup(this.locationIds, row.location, () => {
-      st.insertLocation.run(this.serverId, row.location);
-      return st.selectLocation.get(this.serverId, row.location) as { id: number };
-    }).id;
-    const agentKey = `${row.agentKey}\u0000${row.agentName}\u0000${row.agentIp}`;
-    const agentId = this.lookup(this.agentIds, agentKey, () => {
-      st.insertAgent.run(this.serverId, row.agentKey, row.agentName, row.agentIp);
-      return st.selectAgent.get(this.serverId, row.agentKey, row.agentName, row.agentIp) as { id: number };
-    }).id;
-    const info = st.insertAlert.run(...insertAlertParams(row, { serverId: this.serverId, locationId, agentId }, this.now()));
-    if (info.changes === 0) return false;
-    const alertRowId = info.lastInsertRowid;
-    for (const [name, value] of row.fields) st.insertData.run(alertRowId, name, value);
-    return true;
-  }
-
-  /** signature row and its category mappings, written when this process first sees the rule or it changed. */
-  private syncSignature(row: AlertRow): void {
-    const key = `${row.level}\u0000${row.description}\u0000${row.groups.join('\u0000')}`;
-    if (this.signatures.get(row.ruleId) === key) return;
-    const st = this.st;
-    st.upsertSignature.run(row.ruleId, row.level, row.description);
-    st.deleteSignatureMappings.run(row.ruleId);
-    for (const group of row.groups) {
-      const catId = this.lookup(this.categoryIds, group, () => {
-        st.insertCategory.run(group);
-        return { id: (st.selectCategory.get(group) as { cat_id: number }).cat_id };
-      }).id;
-      st.insertSignatureMapping.run(row.ruleId, catId);
-    }
-    if (this.signatures.size >= CACHE_LIMIT) this.signatures.clear();
-    this.signatures.set(row.ruleId, key);
-  }
-
-  private lookup(cache: Map<string, number>, key: string, load: () => { id: number }): { id: number } {
-    const hit = cache.get(key);
-    if (hit !== undefined) return { id: hit };
-    const { id } = load();
-    if (cache.size >= CACHE_LIMIT) cache.clear();
-    cache.set(key, id);
-    return { id };
-  }
-
   private clearCaches(): void {
-    this.locationIds.clear();
-    this.agentIds.clear();
-    this.categoryIds.clear();
-    this.signatures.clear();
+    this.caches.clear();
   }
 
   private dataError(alertId: string | undefined, err: unknown): SinkError {
@@ -215,13 +149,9 @@ export class SqliteSink implements Sink {
   }
 }
 
-type Statements = { [K in keyof SqlDialect['sql']]: Database.Statement };
-
-/** Every statement prepared once, at open. */
-function prepareAll(db: Database.Database, dialect: SqlDialect): Statements {
-  const out = {} as Statements;
-  for (const key of Object.keys(dialect.sql) as Array<keyof SqlDialect['sql']>) out[key] = db.prepare(dialect.sql[key]);
-  return out;
+/** `server.information`, as OSSEC's dbd filled it (uname). */
+export function serverInformation(): string {
+  return `${osType()} ${release()} ${arch()}`;
 }
 
 /**

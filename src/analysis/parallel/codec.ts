@@ -1,0 +1,107 @@
+import type { EventInfo } from '../event-info.js';
+import { DecodeDetail } from '../decoders/decode.js';
+import type { CompiledDecoder, CompiledDecoderRef, DecoderSet, ForwardedAlert } from '../decoders/types.js';
+import { newEventInfo } from '../event-info.js';
+
+/**
+ * Decoded events as text, to cross from the decoding thread to the rules thread in one string per
+ * batch (one copy, no object graph to clone). Separators: U+0000 between the parts of an event,
+ * U+0001 between events. Neither can occur in what decoding produces (pre-decoding deletes every
+ * control character but the newline, ossec-analysis.md 1.2.5), except in the location and agent,
+ * which are checked, and an event that would hold one is sent as JSON instead.
+ */
+const SEP = '\u0000';
+const REC = '\u0001';
+const NONE = '\u0002';
+
+/** Every decoder ref of a set, in an order both threads derive from the same files. */
+export function decoderRefs(set: DecoderSet): CompiledDecoderRef[] {
+  const seen = new Set<CompiledDecoder>();
+  const refs: CompiledDecoderRef[] = [];
+  const add = (r: CompiledDecoderRef): void => {
+    if (!refs.includes(r)) refs.push(r);
+  };
+  const visit = (d: CompiledDecoder): void => {
+    if (seen.has(d)) return;
+    seen.add(d);
+    add(d.ref);
+    for (const r of d.refByType.values()) add(r);
+    for (const c of d.children) visit(c.decoder);
+  };
+  for (const d of set.withProgram) visit(d);
+  for (const d of set.withoutProgram) visit(d);
+  return refs;
+}
+
+export function encodeEvent(
+  lf: EventInfo,
+  detail: DecodeDetail,
+  forwarded: ForwardedAlert | undefined,
+  refIndex: ReadonlyMap<CompiledDecoderRef, number>,
+): string {
+  const unsafe = lf.location.includes(SEP) || lf.location.includes(REC) || (lf.agent !== undefined && JSON.stringify(lf.agent).match(/[\u0000\u0001]/));
+  const ref = lf.decoder === undefined ? -1 : (refIndex.get(lf.decoder as CompiledDecoderRef) ?? -2);
+  if (unsafe || ref === -2) {
+    return 'J' + JSON.stringify({ lf: { ...lf, fields: [...lf.fields], decoder: undefined }, ref, slots: detail.slots, forwarded });
+  }
+  const off = lf.fullLog.length - lf.log.length;
+  const logPart = off >= 0 && lf.fullLog.endsWith(lf.log) ? `#${off}` : `=${lf.log}`;
+  let s =
+    'T' + lf.location + SEP + lf.hostname + SEP + (lf.programName ?? NONE) + SEP + lf.fullLog + SEP + logPart + SEP +
+    lf.time + SEP + ref + SEP + (lf.agent ? JSON.stringify(lf.agent) : '') + SEP + (forwarded ? JSON.stringify(forwarded) : '') + SEP + lf.fields.size;
+  for (const [k, v] of lf.fields) s += SEP + k + SEP + v;
+  const slots = detail.slots;
+  let n = 0;
+  for (let i = 0; i < slots.length; i++) if (slots[i] !== undefined) n++;
+  s += SEP + n;
+  for (let i = 0; i < slots.length; i++) if (slots[i] !== undefined) s += SEP + i + SEP + slots[i];
+  return s;
+}
+
+export function joinBatch(events: string[]): string {
+  return events.join(REC);
+}
+
+export function splitBatch(batch: string): string[] {
+  return batch === '' ? [] : batch.split(REC);
+}
+
+export interface Decoded {
+  lf: EventInfo;
+  forwarded: ForwardedAlert | undefined;
+}
+
+/** Rebuilds an event; `detail` (reused by the caller) gets its dynamic field slots. */
+export function decodeEvent(text: string, refs: readonly CompiledDecoderRef[], detail: DecodeDetail): Decoded {
+  detail.reset();
+  if (text[0] === 'J') {
+    const o = JSON.parse(text.slice(1));
+    const lf = newEventInfo(o.lf);
+    for (const [k, v] of o.lf.fields) lf.fields.set(k, v);
+    lf.decoder = o.ref >= 0 ? refs[o.ref] : undefined;
+    lf.matched = o.lf.matched;
+    for (let i = 0; i < o.slots.length; i++) if (o.slots[i] !== null && o.slots[i] !== undefined) detail.slots[i] = o.slots[i];
+    return { lf, forwarded: o.forwarded ?? undefined };
+  }
+  const p = text.slice(1).split(SEP);
+  const fullLog = p[3];
+  const logPart = p[4];
+  const lf = newEventInfo({
+    location: p[0],
+    hostname: p[1],
+    programName: p[2] === NONE ? undefined : p[2],
+    fullLog,
+    log: logPart[0] === '#' ? fullLog.slice(Number(logPart.slice(1))) : logPart.slice(1),
+    time: Number(p[5]),
+    agent: p[7] === '' ? undefined : JSON.parse(p[7]),
+  });
+  const ref = Number(p[6]);
+  lf.decoder = ref >= 0 ? refs[ref] : undefined;
+  const forwarded = p[8] === '' ? undefined : (JSON.parse(p[8]) as ForwardedAlert);
+  let k = 10;
+  const nf = Number(p[9]);
+  for (let i = 0; i < nf; i++, k += 2) lf.fields.set(p[k], p[k + 1]);
+  const ns = Number(p[k++]);
+  for (let i = 0; i < ns; i++, k += 2) detail.slots[Number(p[k])] = p[k + 1];
+  return { lf, forwarded };
+}

@@ -1,0 +1,28 @@
+import { strict as assert } from 'node:assert';
+import { test } from 'node:test';
+import { logtestMessages, type RecordOptions } from './logtest-records.js';
+
+async function messages(lines: string[], opts: Partial<RecordOptions> = {}): Promise<string[]> {
+  async function* input(): AsyncGenerator<string> {
+    yield* lines;
+  }
+  const out: string[] = [];
+  for await (const m of logtestMessages(input(), { prefix: 'ospatrol', ...opts })) out.push(m);
+  return out;
+}
+
+test('default: one event per line, lines shorter than 2 characters skipped (ossec-logtest)', async () => {
+  assert.deepEqual(await messages(['ab', '', 'x', 'cd']), ['ab', 'cd']);
+});
+
+test('--record-separator: multi-line events; the end of input ends the last one', async () => {
+  assert.deepEqual(await messages(['a', 'b', '---', '', 'c', '---', '---', 'd'], { separator: '---' }), ['a\nb', '\nc', 'd']);
+});
+
+test('--full-command: each record is what the command source emits for that output', async () => {
+  assert.deepEqual(await messages(['a', 'b', '--', '--', 'c'], { separator: '--', fullCommand: 'netstat' }), [
+    "ospatrol: output: 'netstat':\na\nb",
+    "ospatrol: output: 'netstat':\nc",
+  ]);
+  assert.deepEqual(await messages(['x'], { fullCommand: 'w', prefix: 'ossec' }), ["ossec: output: 'w':\nx"]);
+});
