@@ -38,14 +38,16 @@ test('timeout kills the whole process group, children included', async () => {
   assert.equal(pids.length, 2);
   assert.ok(r.pid !== undefined);
   await waitFor(() => pids.every(processGone), 2000, 'sleeps to die');
-  assert.deepEqual(liveGroupMembers(r.pid!), []);
+  // SIGKILLed processes need a moment to leave the process table.
+  await waitFor(() => liveGroupMembers(r.pid!).length === 0, 2000, 'the group to die');
 });
 
 test('timeout of a plain `sleep 1000`', async () => {
   const r = await runCommand('sleep 1000', { ...opts, timeoutMs: 200 });
   assert.equal(r.killedBy, 'timeout');
   assert.equal(r.signal, 'SIGTERM');
-  assert.deepEqual(liveGroupMembers(r.pid!), []);
+  // SIGKILLed processes need a moment to leave the process table.
+  await waitFor(() => liveGroupMembers(r.pid!).length === 0, 2000, 'the group to die');
 });
 
 test('a group that ignores SIGTERM is SIGKILLed after the grace period', async () => {
@@ -55,7 +57,8 @@ test('a group that ignores SIGTERM is SIGKILLed after the grace period', async (
   assert.equal(r.killedBy, 'timeout');
   assert.equal(r.signal, 'SIGKILL');
   assert.ok(Date.now() - started < 2000);
-  assert.deepEqual(liveGroupMembers(r.pid!), []);
+  // SIGKILLed processes need a moment to leave the process table.
+  await waitFor(() => liveGroupMembers(r.pid!).length === 0, 2000, 'the group to die');
 });
 
 test('huge output is cut at the cap, the producer killed, and nothing hangs', async () => {
@@ -66,7 +69,8 @@ test('huge output is cut at the cap, the producer killed, and nothing hangs', as
   assert.equal(r.killedBy, 'output-limit');
   assert.equal(r.stdout.length, 65536);
   assert.equal(r.stdout.subarray(0, 4).toString(), 'y\ny\n');
-  assert.deepEqual(liveGroupMembers(r.pid!), []);
+  // SIGKILLed processes need a moment to leave the process table.
+  await waitFor(() => liveGroupMembers(r.pid!).length === 0, 2000, 'the group to die');
 });
 
 test('stderr beyond the cap is dropped without killing the command', async () => {
@@ -95,7 +99,8 @@ test('abort kills the group and marks the result', async () => {
   setTimeout(() => ac.abort(), 100);
   const r = await runCommand('sleep 1000', { ...opts, signal: ac.signal });
   assert.equal(r.killedBy, 'aborted');
-  assert.deepEqual(liveGroupMembers(r.pid!), []);
+  // SIGKILLed processes need a moment to leave the process table.
+  await waitFor(() => liveGroupMembers(r.pid!).length === 0, 2000, 'the group to die');
 });
 
 test('a shell that cannot be started is reported, not thrown', async () => {
