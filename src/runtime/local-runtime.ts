@@ -163,7 +163,13 @@ export class LocalRuntime {
   }
 
   private startSources(): void {
-    this.sources = createSources(this.config.localfiles, this.ctx, { prefix: this.config.global.commandPrefix });
+    this.sources = createSources(this.config.localfiles, this.ctx, {
+      prefix: this.config.global.commandPrefix,
+      // File positions are saved every second (the journal's flush period too), so a kill -9 makes
+      // at most about a second of lines be read again; positions only ever lag, never lead, what
+      // the engine has handled, so nothing is lost.
+      logfile: { checkpointIntervalMs: 1000 },
+    });
     for (const s of this.sources) s.start(this.handle);
   }
 
