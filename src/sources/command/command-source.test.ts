@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CommandConfig } from '../../config/model.js';
 import { memoryContext } from '../context.js';
@@ -123,6 +123,26 @@ test('the first run is at start-up, not one period later', async () => {
   await waitFor(() => c.events.length >= 1, 10_000);
   await src.stop();
   assert.deepEqual(c.messages(), ["ospatrol: output: 'first': first"]);
+});
+
+test('a command that succeeds after failing reports its recovery once', async () => {
+  const dir = tempDir('cmd');
+  const flag = join(dir, 'fixed');
+  const ctx = memoryContext(dir);
+  const src = new CommandSource([cmd(`test -e ${flag} && echo ok || exit 2`, { alias: 'svc', frequencySeconds: 0.1 })], ctx, {
+    minPeriodMs: 10,
+    killGraceMs: 100,
+  });
+  const c = collector();
+  src.start(c.emit);
+  await waitFor(() => c.messages().includes("ospatrol: command exit: 'svc': status 2"), 5000, 'the failure');
+  writeFileSync(flag, '');
+  await waitFor(() => c.messages().filter((m) => m === "ospatrol: output: 'svc': ok").length >= 3, 5000, 'three good runs');
+  await src.stop();
+  assert.deepEqual(
+    c.messages().filter((m) => m.includes('recovered')),
+    ["ospatrol: command recovered: 'svc': status 0"],
+  );
 });
 
 test('a hanging command does not delay another command', async () => {

@@ -3,6 +3,7 @@ import type { CommandConfig } from '../../config/model.js';
 import type { EventHandler } from '../../events/event.js';
 import { defaultTimers, safeEmit, SourceCounters, type Source, type SourceContext } from '../source.js';
 import { GridSchedule } from './grid-schedule.js';
+import { recoveredMessage } from './messages.js';
 import { renderCommandResult, type RenderSpec } from './render.js';
 import { runCommand, type CommandResult } from './runner.js';
 
@@ -41,6 +42,8 @@ export class CommandSource implements Source {
   private readonly schedules: GridSchedule[] = [];
   private readonly abort = new AbortController();
   private started = false;
+  /** Commands whose last observed run failed (by label), to report their recovery once. */
+  private readonly failing = new Set<string>();
 
   constructor(
     private readonly commands: readonly CommandConfig[],
@@ -109,7 +112,14 @@ export class CommandSource implements Source {
     if (result.killedBy === 'aborted') return;
     this.account(spec, result);
     const receivedAt = this.ctx.now();
-    for (const message of renderCommandResult(spec, result)) {
+    const messages = renderCommandResult(spec, result);
+    const failed =
+      result.spawnError !== undefined ||
+      result.killedBy === 'timeout' ||
+      (result.killedBy === undefined && (result.exitCode !== 0 || result.signal !== null));
+    if (failed) this.failing.add(spec.label);
+    else if (result.killedBy === undefined && this.failing.delete(spec.label)) messages.push(recoveredMessage(spec.prefix, spec.label));
+    for (const message of messages) {
       safeEmit(this.ctx, emit, { location: spec.label, message, receivedAt, kind: 'command' });
     }
   }

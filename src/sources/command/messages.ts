@@ -33,6 +33,8 @@
  *                                                                and cap as full_command, marker
  *                                                                `[<prefix>: stderr truncated at <N> bytes]`)
  *   `<prefix>: command error: '<alias>': <reason>`              (could not be started at all)
+ *   `<prefix>: command recovered: '<alias>': status 0`          (exit 0 after a run that failed,
+ *                                                                timed out or could not start)
  *
  * Order within one run: output event(s), stderr, then timeout or exit or error.
  */
@@ -65,6 +67,14 @@ export function timeoutMessage(prefix: string, label: string, seconds: number): 
 
 export function exitStatusMessage(prefix: string, label: string, status: number): string {
   return `${prefix}: command exit: '${label}': status ${status}`;
+}
+
+/**
+ * A successful run after a failing one. Without it a recovery would be silent: successful runs
+ * raise no status event, so no rule could see the failure end.
+ */
+export function recoveredMessage(prefix: string, label: string): string {
+  return `${prefix}: command recovered: '${label}': status 0`;
 }
 
 export function exitSignalMessage(prefix: string, label: string, signal: string): string {
