@@ -1,4 +1,5 @@
 import type { Alert } from '../../alerts/alert.js';
+import { SinkError, SinkErrorCodes, alertIdOf } from '../sink-error.js';
 
 /**
  * An alert as the values of the logical `alert` row and its `data` rows, the same for every SQL
@@ -246,4 +247,23 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
 function wellFormed(s: string): string {
   LONE_SURROGATE.lastIndex = 0;
   return LONE_SURROGATE.test(s) ? s.replace(LONE_SURROGATE, '\ufffd') : s;
+}
+
+/** A DATA error of `sink`: this alert is refused, the rest of its batch is still stored. */
+export function refusedAlert(sink: string, alertId: string | undefined, err: unknown): SinkError {
+  return new SinkError(SinkErrorCodes.DATA, sink, 'alert refused', { alertId, cause: err });
+}
+
+/** The rows of the alerts that convert; the others as DATA errors (a bad alert never blocks its batch). */
+export function toAlertRows(alerts: readonly Alert[], sink: string): { rows: AlertRow[]; rejected: SinkError[] } {
+  const rejected: SinkError[] = [];
+  const rows: AlertRow[] = [];
+  for (const alert of alerts) {
+    try {
+      rows.push(toAlertRow(alert));
+    } catch (err) {
+      rejected.push(refusedAlert(sink, alertIdOf(alert), err));
+    }
+  }
+  return { rows, rejected };
 }

@@ -1,10 +1,10 @@
 import { hostname as osHostname } from 'node:os';
 import type { Alert } from '../../alerts/alert.js';
 import type { BatchResult } from '../sink.js';
-import { SinkError, SinkErrorCodes, alertIdOf } from '../sink-error.js';
+import { SinkError, SinkErrorCodes } from '../sink-error.js';
 import { serverInformation } from '../sqlite/sqlite-sink.js';
 import type { AlertQuery } from './alert-query.js';
-import { toAlertRow, type AlertRow } from './alert-row.js';
+import { refusedAlert, toAlertRows, type AlertRow } from './alert-row.js';
 import type { SqlConnection } from './sql-connection.js';
 import { queryAlertsSteps, runStepsAsync, serverSteps, StoreCaches, writeRowsSteps, type SqlValue } from './write-steps.js';
 
@@ -45,15 +45,7 @@ export class SqlDatabaseSink {
 
   async writeBatch(alerts: readonly Alert[]): Promise<BatchResult> {
     if (this.closed) throw new SinkError(SinkErrorCodes.CLOSED, this.name, 'write after close');
-    const rejected: SinkError[] = [];
-    const rows: AlertRow[] = [];
-    for (const alert of alerts) {
-      try {
-        rows.push(toAlertRow(alert));
-      } catch (err) {
-        rejected.push(this.dataError(alertIdOf(alert), err));
-      }
-    }
+    const { rows, rejected } = toAlertRows(alerts, this.name);
     if (rows.length === 0) return { inserted: 0, duplicates: 0, rejected };
     const conn = await this.open();
     try {
@@ -73,7 +65,7 @@ export class SqlDatabaseSink {
       } catch (err) {
         this.caches.clear();
         if (conn.broken || !conn.isDataError(err)) throw await this.fail([row], err);
-        rejected.push(this.dataError(row.alertId, err));
+        rejected.push(refusedAlert(this.name, row.alertId, err));
       }
     }
     return { inserted, duplicates, rejected };
@@ -138,7 +130,4 @@ export class SqlDatabaseSink {
     await conn?.close();
   }
 
-  private dataError(alertId: string | undefined, err: unknown): SinkError {
-    return new SinkError(SinkErrorCodes.DATA, this.name, 'alert refused', { alertId, cause: err });
-  }
 }

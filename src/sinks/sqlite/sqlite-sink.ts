@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { Alert } from '../../alerts/alert.js';
 import type { BatchResult, Sink } from '../sink.js';
-import { SinkError, SinkErrorCodes, alertIdOf } from '../sink-error.js';
+import { SinkError, SinkErrorCodes } from '../sink-error.js';
 import type { AlertQuery } from '../sql/alert-query.js';
-import { toAlertRow, type AlertRow } from '../sql/alert-row.js';
+import { refusedAlert, toAlertRows, type AlertRow } from '../sql/alert-row.js';
 import type { SqlDialect } from '../sql/dialect.js';
 import { runStepsSync, serverSteps, StoreCaches, writeRowsSteps, type BatchCounts, type SqlValue } from '../sql/write-steps.js';
 import { SqliteAlertQuery } from './sqlite-alert-query.js';
@@ -83,15 +83,7 @@ export class SqliteSink implements Sink {
 
   writeBatch(alerts: readonly Alert[]): BatchResult {
     if (this.closed) throw new SinkError(SinkErrorCodes.CLOSED, this.name, 'write after close');
-    const rejected: SinkError[] = [];
-    const rows: AlertRow[] = [];
-    for (const alert of alerts) {
-      try {
-        rows.push(toAlertRow(alert));
-      } catch (err) {
-        rejected.push(this.dataError(alertIdOf(alert), err));
-      }
-    }
+    const { rows, rejected } = toAlertRows(alerts, this.name);
     if (rows.length === 0) return { inserted: 0, duplicates: 0, rejected };
     try {
       return { ...this.insertBatch(rows), rejected };
@@ -112,7 +104,7 @@ export class SqliteSink implements Sink {
       } catch (err) {
         this.clearCaches();
         if (!isDataError(err)) throw this.ioError([row], err);
-        rejected.push(this.dataError(row.alertId, err));
+        rejected.push(refusedAlert(this.name, row.alertId, err));
       }
     }
     return { inserted, duplicates, rejected };
@@ -139,9 +131,6 @@ export class SqliteSink implements Sink {
     this.caches.clear();
   }
 
-  private dataError(alertId: string | undefined, err: unknown): SinkError {
-    return new SinkError(SinkErrorCodes.DATA, this.name, 'alert refused', { alertId, cause: err });
-  }
 
   private ioError(rows: readonly AlertRow[], err: unknown): SinkError {
     const what = rows.length === 1 ? 'alert not stored' : `batch of ${rows.length} alerts not stored`;
