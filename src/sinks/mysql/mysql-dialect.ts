@@ -1,7 +1,5 @@
-import type { AlertQueryShape } from '../sql/alert-query.js';
 import { ALERT_INSERT_PARAMS } from '../sql/alert-row.js';
-import { questionMarkRows, type SqlDialect } from '../sql/dialect.js';
-import { ALERT_INSERT_COLUMNS } from '../sqlite/sqlite-dialect.js';
+import { ALERT_INSERT_COLUMNS, questionMarkRows, selectAlertsSql, type SqlDialect } from '../sql/dialect.js';
 import { mysqlMigrations } from './mysql-schema.js';
 
 /**
@@ -10,12 +8,6 @@ import { mysqlMigrations } from './mysql-schema.js';
  * too-long value or a bad date into a warning and store something else silently. Statements run
  * as server-side prepared statements (mysql2 `execute`): values never pass through escaping.
  */
-const ALERT_COLUMNS = `
-  a.id AS row_id, a.alertid, a.timestamp, a.rule_id, a.level, a.rule_description, a.rule_groups,
-  a.mail, a.firedtimes, a.rule_info, g.agent_key, g.name AS agent_name, g.ip_address AS agent_ip,
-  a.hostname, l.name AS location, a.full_log, a.previous_output, a.diff, a.context, a.decoder_name,
-  a.decoder_parent, a.program_name`;
-
 /** The dialect for a server whose best exact collation is `collation` (mysql-schema.ts). */
 export function mysqlDialect(collation: string): SqlDialect {
   return {
@@ -52,18 +44,6 @@ export function mysqlDialect(collation: string): SqlDialect {
         ON DUPLICATE KEY UPDATE id = id`,
     selectAlertIds: (count) => `SELECT id, alertid FROM alert WHERE server_id = ? AND alertid IN (${Array(count).fill('?').join(', ')})`,
     insertData: (rows) => `INSERT INTO data (alert_id, name, value) VALUES ${questionMarkRows(rows, 3)} ON DUPLICATE KEY UPDATE id = id`,
-    selectAlerts(shape: AlertQueryShape): string {
-      const where: string[] = [];
-      if (shape.level) where.push('a.level >= ?');
-      if (shape.ruleId) where.push('a.rule_id = ?');
-      if (shape.agent) where.push('(g.name = ? OR g.agent_key = ?)');
-      if (shape.since) where.push('a.timestamp >= ?');
-      const dir = shape.order === 'oldest' ? 'ASC' : 'DESC';
-      return `SELECT ${ALERT_COLUMNS}
-        FROM alert a JOIN location l ON l.id = a.location_id JOIN agent g ON g.id = a.agent_id
-        ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
-        ORDER BY a.timestamp ${dir}, a.id ${dir}
-        LIMIT ?`;
-    },
+    selectAlerts: (shape) => selectAlertsSql(shape, () => '?'),
   };
 }

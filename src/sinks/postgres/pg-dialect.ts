@@ -1,19 +1,11 @@
-import type { AlertQueryShape } from '../sql/alert-query.js';
 import { ALERT_INSERT_PARAMS } from '../sql/alert-row.js';
-import type { SqlDialect } from '../sql/dialect.js';
-import { ALERT_INSERT_COLUMNS } from '../sqlite/sqlite-dialect.js';
+import { ALERT_INSERT_COLUMNS, selectAlertsSql, type SqlDialect } from '../sql/dialect.js';
 import { PG_MIGRATIONS } from './pg-schema.js';
 
 /**
  * The PostgreSQL spelling of the alert store's statements (sql/dialect.ts): `$n` parameters,
  * `ON CONFLICT ... DO NOTHING`, `IS DISTINCT FROM`. Only SQL text; every value is a parameter.
  */
-const ALERT_COLUMNS = `
-  a.id AS row_id, a.alertid, a.timestamp, a.rule_id, a.level, a.rule_description, a.rule_groups,
-  a.mail, a.firedtimes, a.rule_info, g.agent_key, g.name AS agent_name, g.ip_address AS agent_ip,
-  a.hostname, l.name AS location, a.full_log, a.previous_output, a.diff, a.context, a.decoder_name,
-  a.decoder_parent, a.program_name`;
-
 /** `($1, $2), ($3, $4)`: `rows` groups of `width` numbered parameters starting after `offset`. */
 function dollarRows(rows: number, width: number, offset = 0): string {
   const out: string[] = [];
@@ -67,18 +59,8 @@ export const pgDialect: SqlDialect = {
     `SELECT id, alertid FROM alert WHERE server_id = $1 AND alertid IN (${Array.from({ length: count }, (_, i) => `$${i + 2}`).join(', ')})`,
   insertData: (rows) => `INSERT INTO data (alert_id, name, value) VALUES ${dollarRows(rows, 3)}
       ON CONFLICT (alert_id, name) DO NOTHING`,
-  selectAlerts(shape: AlertQueryShape): string {
+  selectAlerts(shape) {
     let n = 0;
-    const where: string[] = [];
-    if (shape.level) where.push(`a.level >= $${++n}`);
-    if (shape.ruleId) where.push(`a.rule_id = $${++n}`);
-    if (shape.agent) where.push(`(g.name = $${++n} OR g.agent_key = $${++n})`);
-    if (shape.since) where.push(`a.timestamp >= $${++n}`);
-    const dir = shape.order === 'oldest' ? 'ASC' : 'DESC';
-    return `SELECT ${ALERT_COLUMNS}
-      FROM alert a JOIN location l ON l.id = a.location_id JOIN agent g ON g.id = a.agent_id
-      ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
-      ORDER BY a.timestamp ${dir}, a.id ${dir}
-      LIMIT $${++n}`;
+    return selectAlertsSql(shape, () => `$${++n}`);
   },
 };

@@ -104,3 +104,34 @@ export function questionMarkRows(rows: number, width: number): string {
   const one = `(${Array(width).fill('?').join(', ')})`;
   return Array(rows).fill(one).join(',\n');
 }
+
+/** The columns every dialect's alert query returns (alert-query.ts reads them by these names). */
+const ALERT_QUERY_COLUMNS = `
+  a.id AS row_id, a.alertid, a.timestamp, a.rule_id, a.level, a.rule_description, a.rule_groups,
+  a.mail, a.firedtimes, a.rule_info, g.agent_key, g.name AS agent_name, g.ip_address AS agent_ip,
+  a.hostname, l.name AS location, a.full_log, a.previous_output, a.diff, a.context, a.decoder_name,
+  a.decoder_parent, a.program_name`;
+
+/**
+ * The alert query of every dialect; they differ only in how a parameter is written (`?` or
+ * `$1, $2, ...`), which `param` produces, called once per parameter in order.
+ */
+export function selectAlertsSql(shape: AlertQueryShape, param: () => string): string {
+  const where: string[] = [];
+  if (shape.level) where.push(`a.level >= ${param()}`);
+  if (shape.ruleId) where.push(`a.rule_id = ${param()}`);
+  if (shape.agent) where.push(`(g.name = ${param()} OR g.agent_key = ${param()})`);
+  if (shape.since) where.push(`a.timestamp >= ${param()}`);
+  const dir = shape.order === 'oldest' ? 'ASC' : 'DESC';
+  return `SELECT ${ALERT_QUERY_COLUMNS}
+      FROM alert a JOIN location l ON l.id = a.location_id JOIN agent g ON g.id = a.agent_id
+      ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY a.timestamp ${dir}, a.id ${dir}
+      LIMIT ${param()}`;
+}
+
+/** The alert columns in insertAlertParams order (alert-row.ts). */
+export const ALERT_INSERT_COLUMNS = `server_id, alertid, rule_id, level, timestamp, location_id, agent_id,
+        hostname, src_ip, src_port, dst_ip, dst_port, dst_user, full_log, previous_output, context,
+        rule_description, rule_groups, mail, firedtimes, rule_info, decoder_name, decoder_parent,
+        program_name, inserted_at, diff`;

@@ -1,24 +1,11 @@
-import type { AlertQueryShape } from '../sql/alert-query.js';
 import { ALERT_INSERT_PARAMS } from '../sql/alert-row.js';
-import { questionMarkRows, type SqlDialect } from '../sql/dialect.js';
+import { ALERT_INSERT_COLUMNS, questionMarkRows, selectAlertsSql, type SqlDialect } from '../sql/dialect.js';
 import { SQLITE_MIGRATIONS } from './sqlite-schema.js';
 
 /**
  * The SQLite spelling of the alert store's statements (sql/dialect.ts); the schema itself is in
  * sqlite-schema.ts. Only SQL text lives here; every value is a `?` parameter.
  */
-const ALERT_COLUMNS = `
-  a.id AS row_id, a.alertid, a.timestamp, a.rule_id, a.level, a.rule_description, a.rule_groups,
-  a.mail, a.firedtimes, a.rule_info, g.agent_key, g.name AS agent_name, g.ip_address AS agent_ip,
-  a.hostname, l.name AS location, a.full_log, a.previous_output, a.diff, a.context, a.decoder_name,
-  a.decoder_parent, a.program_name`;
-
-/** The alert columns in insertAlertParams order (alert-row.ts). */
-export const ALERT_INSERT_COLUMNS = `server_id, alertid, rule_id, level, timestamp, location_id, agent_id,
-        hostname, src_ip, src_port, dst_ip, dst_port, dst_user, full_log, previous_output, context,
-        rule_description, rule_groups, mail, firedtimes, rule_info, decoder_name, decoder_parent,
-        program_name, inserted_at, diff`;
-
 export const sqliteDialect: SqlDialect = {
   name: 'sqlite',
   migrations: SQLITE_MIGRATIONS,
@@ -58,17 +45,5 @@ export const sqliteDialect: SqlDialect = {
   selectAlertIds: (count) => `SELECT id, alertid FROM alert WHERE server_id = ? AND alertid IN (${Array(count).fill('?').join(', ')})`,
   insertData: (rows) => `INSERT INTO data (alert_id, name, value) VALUES ${questionMarkRows(rows, 3)}
       ON CONFLICT (alert_id, name) DO NOTHING`,
-  selectAlerts(shape: AlertQueryShape): string {
-    const where: string[] = [];
-    if (shape.level) where.push('a.level >= ?');
-    if (shape.ruleId) where.push('a.rule_id = ?');
-    if (shape.agent) where.push('(g.name = ? OR g.agent_key = ?)');
-    if (shape.since) where.push('a.timestamp >= ?');
-    const dir = shape.order === 'oldest' ? 'ASC' : 'DESC';
-    return `SELECT ${ALERT_COLUMNS}
-      FROM alert a JOIN location l ON l.id = a.location_id JOIN agent g ON g.id = a.agent_id
-      ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
-      ORDER BY a.timestamp ${dir}, a.id ${dir}
-      LIMIT ?`;
-  },
+  selectAlerts: (shape) => selectAlertsSql(shape, () => '?'),
 };
