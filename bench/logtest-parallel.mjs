@@ -12,7 +12,7 @@ const { loadEngine } = await import(join(dist, 'analysis', 'engine.js'));
 const { loadConfig } = await import(join(dist, 'config', 'load.js'));
 const { runPipeline } = await import(join(dist, 'analysis', 'parallel', 'pipeline.js'));
 const { formatAlertsLog } = await import(join(dist, 'alerts', 'alerts-log-format.js'));
-const { shortHostname } = await import(join(dist, 'runtime', 'local-runtime.js'));
+const { shortHostname } = await import(join(dist, 'events', 'hostname.js'));
 
 const i = process.argv.indexOf('-c');
 const configFile = i >= 0 ? process.argv[i + 1] : join(dist, '..', 'etc', 'ospatrol.conf');

@@ -1,13 +1,16 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
-import { logtestMessages, type RecordOptions } from './logtest-records.js';
+import { RecordSplitter, type RecordOptions } from './logtest-records.js';
 
 async function messages(lines: string[], opts: Partial<RecordOptions> = {}): Promise<string[]> {
-  async function* input(): AsyncGenerator<string> {
-    yield* lines;
-  }
+  const splitter = new RecordSplitter({ prefix: 'ospatrol', ...opts });
   const out: string[] = [];
-  for await (const m of logtestMessages(input(), { prefix: 'ospatrol', ...opts })) out.push(m);
+  for (const l of lines) {
+    const m = splitter.line(l);
+    if (m !== undefined) out.push(m);
+  }
+  const last = splitter.end();
+  if (last !== undefined) out.push(last);
   return out;
 }
 

@@ -1,11 +1,12 @@
+import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { formatAlertsLog } from '../alerts/alerts-log-format.js';
 import type { Analysis, Engine } from '../analysis/engine.js';
 import { loadEngine } from '../analysis/engine.js';
 import { loadConfig } from '../config/load.js';
-import { shortHostname } from '../runtime/local-runtime.js';
+import { shortHostname } from '../events/hostname.js';
 import { printLoadError } from './errors.js';
-import { logtestMessages } from './logtest-records.js';
+import { RecordSplitter } from './logtest-records.js';
 
 export interface LogtestOptions {
   config: string;
@@ -65,19 +66,27 @@ export async function logtestCommand(opts: LogtestOptions): Promise<void> {
   let exitCode = 0;
   const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
   const location = opts.location ?? opts.fullCommand ?? 'stdin';
-  for await (const message of logtestMessages(rl, { separator: opts.recordSeparator, fullCommand: opts.fullCommand, prefix })) {
-    const trace: string[] = [];
-    const a = engine.analyze(
-      { location, message, receivedAt: Date.now(), kind: opts.fullCommand !== undefined ? 'command' : 'localfile' },
-      { fields: true, trace: opts.verbose ? (l) => trace.push(l) : undefined },
-    );
+  const kind = opts.fullCommand !== undefined ? 'command' : 'localfile';
+  // Phase 2's field lines are only printed without -a.
+  const fields = !opts.alerts;
+  const handle = (message: string): void => {
+    const trace: string[] | undefined = opts.verbose ? [] : undefined;
+    const a = engine.analyze({ location, message, receivedAt: Date.now(), kind }, { fields, trace: trace ? (l) => trace.push(l) : undefined });
     if (opts.alerts) {
       if (a.match && a.match.alert && a.match.log) out.write(formatAlertsLog(engine.toAlert(a.lf, a.match)));
     } else {
-      err.write(phases(a, opts.verbose ? trace : undefined));
+      err.write(phases(a, trace));
     }
     if (expected) exitCode = unitTestStatus(a, expected);
-  }
+  };
+  const splitter = new RecordSplitter({ separator: opts.recordSeparator, fullCommand: opts.fullCommand, prefix });
+  rl.on('line', (line) => {
+    const m = splitter.line(line);
+    if (m !== undefined) handle(m);
+  });
+  await once(rl, 'close');
+  const last = splitter.end();
+  if (last !== undefined) handle(last);
   err.flush();
   if (expected && exitCode === 0) out.write('0\n');
   out.flush();

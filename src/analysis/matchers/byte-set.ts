@@ -37,12 +37,39 @@ const SPACE = fromRanges([0x09, 0x0d], [0x20, 0x20]);
 const HSPACE = fromRanges([0x09, 0x09], [0x20, 0x20], [0xa0, 0xa0]);
 const VSPACE = fromRanges([0x0a, 0x0d], [0x85, 0x85]);
 
-/** The class shorthand escapes, lower case positive, upper case negated. */
+const SHORTHANDS: Record<string, ByteSet> = {
+  d: DIGIT,
+  w: WORD,
+  s: SPACE,
+  h: HSPACE,
+  v: VSPACE,
+  D: complement(DIGIT),
+  W: complement(WORD),
+  S: complement(SPACE),
+  H: complement(HSPACE),
+  V: complement(VSPACE),
+};
+
+/**
+ * The class shorthand escapes, lower case positive, upper case negated. The sets are shared:
+ * callers copy before changing one (addSet into their own set).
+ */
 export function shorthandSet(letter: string): ByteSet | undefined {
-  const base: Record<string, ByteSet> = { d: DIGIT, w: WORD, s: SPACE, h: HSPACE, v: VSPACE };
-  const b = base[letter.toLowerCase()];
-  if (!b) return undefined;
-  return letter === letter.toLowerCase() ? b : complement(b);
+  return Object.hasOwn(SHORTHANDS, letter) ? SHORTHANDS[letter] : undefined;
+}
+
+const SHORTHAND_SOURCES = new Map<string, string>();
+
+/** renderSet(shorthandSet(letter)), computed once per letter. */
+export function shorthandSource(letter: string): string | undefined {
+  let text = SHORTHAND_SOURCES.get(letter);
+  if (text === undefined) {
+    const set = shorthandSet(letter);
+    if (set === undefined) return undefined;
+    text = renderSet(set);
+    SHORTHAND_SOURCES.set(letter, text);
+  }
+  return text;
 }
 
 /** POSIX classes inside brackets, `[:name:]` (C locale). */
@@ -96,6 +123,19 @@ function esc(c: number): string {
     return String.fromCharCode(c);
   }
   return '\\x' + c.toString(16).padStart(2, '0');
+}
+
+/**
+ * The source renderSet gives for a set holding `code` alone, with its other ASCII case when
+ * `caseless` (`[Aa]`, or the escaped byte): without building the set, since literals are most of
+ * every pattern and loading translates a couple of thousand patterns.
+ */
+export function literalSource(code: number, caseless: boolean): string {
+  if (caseless) {
+    const lower = code | 0x20;
+    if (lower >= 0x61 && lower <= 0x7a) return `[${String.fromCharCode(lower - 0x20)}${String.fromCharCode(lower)}]`;
+  }
+  return esc(code);
 }
 
 /**

@@ -6,10 +6,12 @@ import {
   complement,
   emptySet,
   foldAscii,
+  literalSource,
   posixSet,
   propertySet,
   renderSet,
   shorthandSet,
+  shorthandSource,
 } from './byte-set.js';
 
 /**
@@ -208,10 +210,7 @@ class Translator {
   }
 
   private literal(code: number): void {
-    const set = emptySet();
-    set[code] = 1;
-    if (this.opts.i) foldAscii(set);
-    this.atom(renderSet(set));
+    this.atom(literalSource(code, this.opts.i));
   }
 
   private quantifier(min: number, max: number): void {
@@ -252,8 +251,8 @@ class Translator {
     if (this.pos + 1 >= src.length) this.fail('\\ at end of pattern');
     const e = src[this.pos + 1];
     this.pos += 2;
-    const set = shorthandSet(e);
-    if (set) return this.atom(renderSet(set));
+    const shorthand = shorthandSource(e);
+    if (shorthand !== undefined) return this.atom(shorthand);
     switch (e) {
       case 'N':
         if (src[this.pos] === '{') this.fail('\\N{name} is not supported without UTF');

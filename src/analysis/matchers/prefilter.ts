@@ -311,57 +311,77 @@ export function requirementOf(source: string, flags: string): Requirement {
   }
 }
 
+/**
+ * A requirement ready to run on a lower-cased subject. Every check is the same shape and runs
+ * through one function (passes), so the call sites stay monomorphic: a closure per pattern made
+ * every call an indirect one that V8 could not inline.
+ */
+export interface Prefilter {
+  readonly kind: number;
+  /** The literal (LIT) or prefix (PRE). */
+  readonly s: string;
+  /** LIT: four pair hashes spread over the literal. PRE: the first char code. */
+  readonly h0: number;
+  readonly h1: number;
+  readonly h2: number;
+  readonly h3: number;
+  /** AND / OR: the operands. */
+  readonly of: readonly Prefilter[];
+}
+
+const LIT = 0;
+const PRE = 1;
+const AND = 2;
+const OR = 3;
+const NONE: readonly Prefilter[] = [];
+
 /** A check over the lower-cased subject, or undefined when there is nothing to check. */
-export function compileRequirement(r: Requirement): ((lower: string) => boolean) | undefined {
+export function compileRequirement(r: Requirement): Prefilter | undefined {
   if (r.t === 'true') return undefined;
   return build(r);
 }
 
-function build(r: Requirement): (lower: string) => boolean {
+function check(kind: number, s: string, h: readonly number[], of: readonly Prefilter[]): Prefilter {
+  return { kind, s, h0: h[0] ?? 0, h1: h[1] ?? 0, h2: h[2] ?? 0, h3: h[3] ?? 0, of };
+}
+
+function build(r: Requirement): Prefilter {
   switch (r.t) {
     case 'true':
-      return () => true;
-    case 'lit': {
-      const s = r.s;
-      const hashes = bigramsOf(s);
-      const h0 = hashes[0];
-      const h1 = hashes[1];
-      const h2 = hashes[2];
-      const h3 = hashes[3];
-      return (l) => {
-        // Most literals are absent, and most absent literals have a pair of characters the
-        // subject lacks: a few table reads instead of a substring search.
-        if (l !== bigramSubject) buildBigrams(l);
-        const g = bigramGen;
-        if (bigrams[h0] !== g || bigrams[h1] !== g || bigrams[h2] !== g || bigrams[h3] !== g) return false;
-        return l.includes(s);
-      };
+      return check(AND, '', [], NONE);
+    case 'lit':
+      return check(LIT, r.s, bigramsOf(r.s), NONE);
+    case 'pre':
+      return check(PRE, r.s, [r.s.charCodeAt(0)], NONE);
+    case 'and':
+      return check(AND, '', [], r.of.map(build));
+    case 'or':
+      return check(OR, '', [], r.of.map(build));
+  }
+}
+
+/** True when `l` (a lower-cased subject) may match: false means the pattern cannot. */
+export function passes(c: Prefilter, l: string): boolean {
+  switch (c.kind) {
+    case LIT: {
+      // Most literals are absent, and most absent literals have a pair of characters the
+      // subject lacks: a few table reads instead of a substring search.
+      if (l !== bigramSubject) buildBigrams(l);
+      const g = bigramGen;
+      if (bigrams[c.h0] !== g || bigrams[c.h1] !== g || bigrams[c.h2] !== g || bigrams[c.h3] !== g) return false;
+      return l.includes(c.s);
     }
-    case 'pre': {
-      const s = r.s;
-      if (s.length === 1) {
-        const c = s.charCodeAt(0);
-        return (l) => l.charCodeAt(0) === c;
-      }
-      return (l) => l.startsWith(s);
+    case PRE:
+      return l.charCodeAt(0) === c.h0 && (c.s.length === 1 || l.startsWith(c.s));
+    case AND: {
+      const of = c.of;
+      for (let i = 0; i < of.length; i++) if (!passes(of[i], l)) return false;
+      return true;
     }
-    case 'and': {
-      const fs = r.of.map(build);
-      if (fs.length === 2) {
-        const [a, b] = fs;
-        return (l) => a(l) && b(l);
-      }
-      return (l) => {
-        for (let i = 0; i < fs.length; i++) if (!fs[i](l)) return false;
-        return true;
-      };
-    }
-    case 'or': {
-      const fs = r.of.map(build);
-      return (l) => {
-        for (let i = 0; i < fs.length; i++) if (fs[i](l)) return true;
-        return false;
-      };
+    default: {
+      const of = c.of;
+      for (let i = 0; i < of.length; i++) if (passes(of[i], l)) return true;
+      return false;
     }
   }
 }

@@ -27,7 +27,7 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import { PatternError } from '../../errors.js';
-import { compileRequirement, lowerOf, requirementOf } from './prefilter.js';
+import { compileRequirement, lowerOf, passes, requirementOf, type Prefilter } from './prefilter.js';
 
 const DEFAULT_LIMIT = 50000;
 setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks');
@@ -60,7 +60,11 @@ function withLimit<T>(limit: number, f: () => T): T {
 export class GuardedRegExp {
   private readonly primary: RegExp;
   private readonly twins: (RegExp | undefined)[] = [];
-  private readonly pre: ((lower: string) => boolean) | undefined;
+  /**
+   * The literal prefilter, worked out on the first execution: most loaded patterns never run on a
+   * given host's logs, and the analysis costs as much as the translation (start-up time).
+   */
+  private pre: Prefilter | undefined | null = null;
 
   constructor(
     readonly source: string,
@@ -72,11 +76,15 @@ export class GuardedRegExp {
     } catch (e) {
       throw new PatternError(`invalid pattern '${pattern}': ${(e as Error).message}`);
     }
-    this.pre = compileRequirement(requirementOf(source, flags));
+  }
+
+  private prefilter(): Prefilter | undefined {
+    return (this.pre = compileRequirement(requirementOf(this.source, this.flags)));
   }
 
   exec(subject: string): RegExpExecArray | null {
-    if (this.pre !== undefined && !this.pre(lowerOf(subject))) return null;
+    const pre = this.pre === null ? this.prefilter() : this.pre;
+    if (pre !== undefined && !passes(pre, lowerOf(subject))) return null;
     if (subject.length <= TIERS[0].maxLength) return this.primary.exec(subject);
     const tier = TIERS.findIndex((t) => subject.length <= t.maxLength);
     const re = this.twin(tier);
@@ -84,7 +92,8 @@ export class GuardedRegExp {
   }
 
   test(subject: string): boolean {
-    if (this.pre !== undefined && !this.pre(lowerOf(subject))) return false;
+    const pre = this.pre === null ? this.prefilter() : this.pre;
+    if (pre !== undefined && !passes(pre, lowerOf(subject))) return false;
     if (subject.length <= TIERS[0].maxLength) return this.primary.test(subject);
     const tier = TIERS.findIndex((t) => subject.length <= t.maxLength);
     const re = this.twin(tier);

@@ -10,10 +10,17 @@ import { SAME_DODIFF } from './types.js';
  */
 export class RuleTree {
   readonly roots: RuleNode[] = [];
+  /** Every node by rule id, and the parent of every node: if_sid links and history marks use them instead of walking the tree. */
+  private readonly nodesById = new Map<number, RuleNode[]>();
+  private readonly parents = new Map<RuleNode, RuleNode | undefined>();
 
   /** Sorted insert (_OS_AddRule): before the first sibling with a lower scaled level; ties keep load order. */
-  static insert(list: RuleNode[], rule: Rule): void {
+  private insert(list: RuleNode[], rule: Rule, parent: RuleNode | undefined): void {
     const node: RuleNode = { rule, children: [], candidates: undefined };
+    const same = this.nodesById.get(rule.id);
+    if (same === undefined) this.nodesById.set(rule.id, [node]);
+    else same.push(node);
+    this.parents.set(node, parent);
     for (let i = 0; i < list.length; i++) {
       if (rule.level > list[i].rule.level) {
         list.splice(i, 0, node);
@@ -24,7 +31,7 @@ export class RuleTree {
   }
 
   addRoot(rule: Rule): void {
-    RuleTree.insert(this.roots, rule);
+    this.insert(this.roots, rule, undefined);
   }
 
   /**
@@ -44,7 +51,7 @@ export class RuleTree {
         } else if (c === '' || (c >= '0' && c <= '9')) {
           if (!val) {
             const sid = atoi(ifSid.slice(i));
-            if (!this.addTo(sid, 0, undefined, this.roots, rule)) return `if_sid: rule id ${sid} not found (it must be loaded before this rule)`;
+            if (!this.addUnder(sid, rule)) return `if_sid: rule id ${sid} not found (it must be loaded before this rule)`;
             val = true;
           }
         } else {
@@ -60,14 +67,14 @@ export class RuleTree {
         warn(`${rule.file}:${rule.line}: rule ${rule.id}: if_level ${JSON.stringify(ifLevel)} is 0; the rule is not linked anywhere (as in OSSEC)`);
         return null;
       }
-      if (!this.addTo(0, level * 100, undefined, this.roots, rule)) return `if_level: no rule of level ${level} or more`;
+      if (!this.addTo(0, level * 100, undefined, this.roots, rule, undefined)) return `if_level: no rule of level ${level} or more`;
       return undefined;
     }
     if (ifGroup !== undefined) {
-      if (!this.addTo(0, 0, ifGroup, this.roots, rule)) return `if_group: no loaded rule is in group '${ifGroup}'`;
+      if (!this.addTo(0, 0, ifGroup, this.roots, rule, undefined)) return `if_group: no loaded rule is in group '${ifGroup}'`;
       return undefined;
     }
-    if (!this.addTo(0, 0, undefined, this.roots, rule)) return `no root rule of category '${rule.category}'`;
+    if (!this.addTo(0, 0, undefined, this.roots, rule, undefined)) return `no root rule of category '${rule.category}'`;
     return undefined;
   }
 
@@ -77,49 +84,82 @@ export class RuleTree {
    * child in each. if_level / if_group: every node at any depth that qualifies (the rule itself
    * excepted). Otherwise: the first root of the rule's category.
    */
-  private addTo(sid: number, level: number, group: string | undefined, list: RuleNode[], rule: Rule): boolean {
+  private addTo(
+    sid: number,
+    level: number,
+    group: string | undefined,
+    list: RuleNode[],
+    rule: Rule,
+    onPath: ReadonlySet<RuleNode> | undefined,
+  ): boolean {
     let rc = false;
     for (let i = 0; i < list.length; i++) {
       const node = list[i];
       if (sid !== 0) {
         if (node.rule.id === sid) {
           rule.category = node.rule.category;
-          RuleTree.insert(node.children, rule);
+          this.insert(node.children, rule, node);
           return true;
         }
+        // Subtrees holding no node with that id cannot take the child: not walked.
+        if (onPath !== undefined && !onPath.has(node)) continue;
       } else if (group !== undefined) {
         if (osWordMatch(group, node.rule.groupText) && node.rule.id !== rule.id) {
-          RuleTree.insert(node.children, rule);
+          this.insert(node.children, rule, node);
           rc = true;
         }
       } else if (level !== 0) {
         if (node.rule.level >= level && node.rule.id !== rule.id) {
-          RuleTree.insert(node.children, rule);
+          this.insert(node.children, rule, node);
           rc = true;
         }
       } else if (rule.category !== node.rule.category) {
         continue;
       } else {
-        RuleTree.insert(node.children, rule);
+        this.insert(node.children, rule, node);
         return true;
       }
-      if (node.children.length > 0 && this.addTo(sid, level, group, node.children, rule)) rc = true;
+      if (node.children.length > 0 && this.addTo(sid, level, group, node.children, rule, onPath)) rc = true;
     }
     return rc;
   }
 
-  /** Every node, depth first, in tree order. */
-  *walk(list: RuleNode[] = this.roots): Generator<RuleNode> {
-    for (const node of list) {
-      yield node;
-      if (node.children.length > 0) yield* this.walk(node.children);
+  /**
+   * if_sid: _AddtoRule's walk, visiting only the ancestors of the nodes with that id (the result is
+   * the same: a subtree without such a node never takes the child). Linear in the ruleset instead
+   * of quadratic.
+   */
+  private addUnder(sid: number, rule: Rule): boolean {
+    // atoi("") = 0: the category branch, as above.
+    if (sid === 0) return this.addTo(0, 0, undefined, this.roots, rule, undefined);
+    const targets = this.nodesById.get(sid);
+    if (targets === undefined) return false;
+    const onPath = new Set<RuleNode>();
+    for (const t of targets) {
+      for (let p = this.parents.get(t); p !== undefined && !onPath.has(p); p = this.parents.get(p)) onPath.add(p);
     }
+    return this.addTo(sid, 0, undefined, this.roots, rule, onPath);
   }
 
-  /** OS_AddRuleInfo: the first node with that id. */
+  /** Every node, depth first, in tree order. */
+  walk(): RuleNode[] {
+    const out: RuleNode[] = [];
+    const visit = (list: RuleNode[]): void => {
+      for (const node of list) {
+        out.push(node);
+        if (node.children.length > 0) visit(node.children);
+      }
+    };
+    visit(this.roots);
+    return out;
+  }
+
+  /**
+   * OS_AddRuleInfo: the first node with that id. Only asked for ids of 10 and more, which are
+   * unique, so every node with the id holds the same rule.
+   */
   find(id: number): Rule | undefined {
-    for (const n of this.walk()) if (n.rule.id === id) return n.rule;
-    return undefined;
+    return this.nodesById.get(id)?.[0]?.rule;
   }
 
   /**
@@ -130,8 +170,7 @@ export class RuleTree {
     if (rule.ifMatchedSid !== 0) {
       rule.search = SearchKind.Sids;
       // OS_MarkID: the named rule gets a list (once) and this rule searches it.
-      for (const n of this.walk()) {
-        if (n.rule.id !== rule.ifMatchedSid) continue;
+      for (const n of this.nodesById.get(rule.ifMatchedSid) ?? []) {
         if (!n.rule.sidPrevMatched) n.rule.sidPrevMatched = new Deque<HistoryEntry>(16);
         rule.sidSearch = n.rule.sidPrevMatched;
       }
@@ -143,7 +182,8 @@ export class RuleTree {
       rule.groupSearch = new Deque<HistoryEntry>(64);
       // OS_MarkGroup: only rules already in the tree (this one included) are marked, once per node.
       const pattern = rule.ifMatchedGroup;
-      for (const n of this.walk()) {
+      // Every node (the order of marking does not matter: each list is only pushed to).
+      for (const n of this.parents.keys()) {
         if (!pattern.test(n.rule.groupText)) continue;
         (n.rule.groupPrevMatched ??= []).push(rule.groupSearch);
       }
