@@ -1,14 +1,13 @@
 /**
  * `logtest -a`, whole process, ours against the real `ossec-logtest -a`, both with the whole OSSEC
  * 4.3.0 ruleset, on the same corpus, in the same run. Each is run `reps` times, interleaved, pinned
- * to one core (taskset), best wall time kept. Ours is also run on both cores, and so is the
- * two-thread driver (bench/logtest-parallel.mjs: decoding in a worker thread, rules in order on the
- * main thread). The alerts of both engines are compared record by record.
+ * to one core (taskset), best wall time kept. Ours is also run on both cores, one thread and then
+ * `--threads 2` (two worker threads decode and run the stateless rule filters, the main thread the
+ * stateful ones in order: src/analysis/parallel/). The alerts of both engines are compared record by record.
  */
 import { join } from 'node:path';
-import { cacheDir, canRunOssec, cli, compareAlerts, corpus, normalisedAlerts, oracle, ossecConf, root, runTimed } from './lib.mjs';
+import { cacheDir, canRunOssec, cli, compareAlerts, corpus, normalisedAlerts, oracle, ossecConf, runTimed } from './lib.mjs';
 
-const parallelDriver = join(root, 'bench', 'logtest-parallel.mjs');
 
 export async function benchLogtest({ sizes, reps = 2, log = console.log }) {
   const out = [];
@@ -22,7 +21,7 @@ export async function benchLogtest({ sizes, reps = 2, log = console.log }) {
       if (canRunOssec) runs.ossec.push(await runTimed(oracle, ['ossec', '-q', '-a'], { stdin: file, stdout: outFile('ossec'), cpuList: '0' }));
       runs.ours1.push(await runTimed(process.execPath, [cli, 'logtest', '-q', '-a', '-c', ossecConf], { stdin: file, stdout: outFile('ours'), cpuList: '0' }));
       runs.ours2.push(await runTimed(process.execPath, [cli, 'logtest', '-q', '-a', '-c', ossecConf], { stdin: file, stdout: outFile('ours2'), cpuList: '0,1' }));
-      runs.parallel2.push(await runTimed(process.execPath, [parallelDriver, '-c', ossecConf], { stdin: file, stdout: outFile('par'), cpuList: '0,1' }));
+      runs.parallel2.push(await runTimed(process.execPath, [cli, 'logtest', '-q', '-a', '--threads', '2', '-c', ossecConf], { stdin: file, stdout: outFile('par'), cpuList: '0,1' }));
     }
     const best = (xs) => (xs.length === 0 ? undefined : xs.reduce((a, b) => (b.wall < a.wall ? b : a)));
     const row = { events };

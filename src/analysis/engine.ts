@@ -85,7 +85,7 @@ export class Engine {
   analyze(event: Event, opts: { trace?: (line: string) => void; fields?: boolean } = {}): Analysis {
     const detail = opts.fields ? new DecodeDetail(true) : this.detail;
     const d = this.decodeEvent(event, detail);
-    return this.matchDecoded(d.lf, detail, d.forwarded, opts.trace, opts.fields === true);
+    return this.matchDecoded(d.lf, detail, d.forwarded, { trace: opts.trace, keepDetail: opts.fields === true });
   }
 
   /**
@@ -97,16 +97,30 @@ export class Engine {
   }
 
   /**
+   * The stateless part of the rules for a decoded event (RuleEngine.preEvaluate): what a thread
+   * ahead of the rules thread passes along with the event (parallel/). Changes no state.
+   */
+  preEvaluate(lf: EventInfo, detail: DecodeDetail): number[] {
+    this.current = lf;
+    this.currentDetail = detail;
+    try {
+      return this.rules.preEvaluate(lf, this.fieldLookup);
+    } finally {
+      this.current = undefined;
+    }
+  }
+
+  /**
    * The stateful half of analyze: the rules, in event order. `detail` holds the dynamic field
-   * slots decoding filled for `lf`.
+   * slots decoding filled for `lf`; `prepassed`, what preEvaluate found for it on another thread.
    */
   matchDecoded(
     lf: EventInfo,
     detail: DecodeDetail,
     forwarded: ForwardedAlert | undefined,
-    trace?: (line: string) => void,
-    keepDetail = false,
+    opts: { trace?: (line: string) => void; keepDetail?: boolean; prepassed?: readonly number[] } = {},
   ): Analysis {
+    const { trace, keepDetail = false, prepassed } = opts;
     let generatedRuleId: number | undefined;
     if (forwarded) {
       const id = Number.parseInt(forwarded.ruleId, 10);
@@ -114,17 +128,17 @@ export class Engine {
     }
     this.current = lf;
     this.currentDetail = detail;
-    const match = this.rules.evaluate(lf, { trace, generatedRuleId, dynamicField: this.fieldLookup });
+    const match = this.rules.evaluate(lf, { trace, generatedRuleId, dynamicField: this.fieldLookup, prepassed });
     this.current = undefined;
     return { lf, detail: keepDetail ? detail : undefined, match };
   }
 
   /** The daemon path for an event decoded elsewhere (parallel/): counted like process(). */
-  processDecoded(lf: EventInfo, detail: DecodeDetail, forwarded: ForwardedAlert | undefined): Alert | undefined {
+  processDecoded(lf: EventInfo, detail: DecodeDetail, forwarded: ForwardedAlert | undefined, prepassed?: readonly number[]): Alert | undefined {
     this.counters.events++;
     let a: Analysis;
     try {
-      a = this.matchDecoded(lf, detail, forwarded);
+      a = this.matchDecoded(lf, detail, forwarded, { prepassed });
     } catch (e) {
       this.counters.failed++;
       this.warn(`event dropped: analysis failed: ${(e as Error).message} (location ${JSON.stringify(lf.location)})`);

@@ -7,6 +7,7 @@ import { loadConfig } from '../config/load.js';
 import { shortHostname } from '../events/hostname.js';
 import { printLoadError } from './errors.js';
 import { RecordSplitter } from './logtest-records.js';
+import { runPipeline } from '../analysis/parallel/pipeline.js';
 
 export interface LogtestOptions {
   config: string;
@@ -22,6 +23,8 @@ export interface LogtestOptions {
   recordSeparator?: string;
   /** Each record is this full_command alias's output (logtest-records.ts). */
   fullCommand?: string;
+  /** With -a: this many worker threads do the stateless work (analysis/parallel/). */
+  threads?: string;
 }
 
 /**
@@ -37,12 +40,14 @@ export async function logtestCommand(opts: LogtestOptions): Promise<void> {
   const err = new BufferedOutput(process.stderr);
   let engine: Engine;
   let prefix = 'ospatrol';
+  let hostname = '';
   try {
     const config = loadConfig(opts.config);
     prefix = config.global.commandPrefix;
+    hostname = opts.hostname ?? config.global.hostname ?? shortHostname();
     engine = loadEngine({
       config,
-      hostname: opts.hostname ?? config.global.hostname ?? shortHostname(),
+      hostname,
       stateDir: opts.dir,
       logtest: true,
       warn: (m) => err.write(`ospatrol-logtest: WARN: ${m}\n`),
@@ -64,6 +69,17 @@ export async function logtestCommand(opts: LogtestOptions): Promise<void> {
   }
   if (!opts.quiet) err.write('ospatrol-logtest: Type one log per line.\n\n');
   let exitCode = 0;
+  const threads = opts.threads === undefined ? 1 : Number(opts.threads);
+  if (!Number.isInteger(threads) || threads < 1 || threads > 64) {
+    process.stderr.write(`ospatrol-logtest: --threads takes a number from 1 to 64, not '${opts.threads}'\n`);
+    process.exitCode = 2;
+    return;
+  }
+  if (threads > 1 && (!opts.alerts || opts.verbose)) {
+    process.stderr.write('ospatrol-logtest: --threads works with -a (alerts only) and without -v\n');
+    process.exitCode = 2;
+    return;
+  }
   const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
   const location = opts.location ?? opts.fullCommand ?? 'stdin';
   const kind = opts.fullCommand !== undefined ? 'command' : 'localfile';
@@ -71,7 +87,9 @@ export async function logtestCommand(opts: LogtestOptions): Promise<void> {
   const fields = !opts.alerts;
   const handle = (message: string): void => {
     const trace: string[] | undefined = opts.verbose ? [] : undefined;
-    const a = engine.analyze({ location, message, receivedAt: Date.now(), kind }, { fields, trace: trace ? (l) => trace.push(l) : undefined });
+    report(engine.analyze({ location, message, receivedAt: Date.now(), kind }, { fields, trace: trace ? (l) => trace.push(l) : undefined }), trace);
+  };
+  const report = (a: Analysis, trace?: string[]): void => {
     if (opts.alerts) {
       if (a.match && a.match.alert && a.match.log) out.write(formatAlertsLog(engine.toAlert(a.lf, a.match)));
     } else {
@@ -80,13 +98,29 @@ export async function logtestCommand(opts: LogtestOptions): Promise<void> {
     if (expected) exitCode = unitTestStatus(a, expected);
   };
   const splitter = new RecordSplitter({ separator: opts.recordSeparator, fullCommand: opts.fullCommand, prefix });
-  rl.on('line', (line) => {
-    const m = splitter.line(line);
-    if (m !== undefined) handle(m);
-  });
-  await once(rl, 'close');
-  const last = splitter.end();
-  if (last !== undefined) handle(last);
+  if (threads > 1) {
+    // The same results from several threads (analysis/parallel/pipeline.ts).
+    rl.close();
+    await runPipeline({
+      configFile: opts.config,
+      engine,
+      hostname,
+      workers: threads,
+      input: process.stdin,
+      location,
+      kind,
+      splitter,
+      onAnalysis: report,
+    });
+  } else {
+    rl.on('line', (line) => {
+      const m = splitter.line(line);
+      if (m !== undefined) handle(m);
+    });
+    await once(rl, 'close');
+    const last = splitter.end();
+    if (last !== undefined) handle(last);
+  }
   err.flush();
   if (expected && exitCode === 0) out.write('0\n');
   out.flush();

@@ -53,6 +53,7 @@ program
   .option('--location <name>', 'location of every event, e.g. a command alias (default: stdin)')
   .option('--record-separator <line>', 'read multi-line events: a line equal to <line> ends each event (e.g. ---)')
   .option('--full-command <alias>', "each event is the output of a full_command with this alias (as <prefix>: output: '<alias>':)")
+  .option('-t, --threads <n>', 'with -a: decode and run the stateless rule filters on n worker threads (same alerts, in the same order)')
   .action(logtestCommand);
 
 program

@@ -33,16 +33,21 @@ export function decoderRefs(set: DecoderSet): CompiledDecoderRef[] {
   return refs;
 }
 
+/**
+ * One decoded event, with what the rules' stateless filters found for it (`passed`: node indexes,
+ * RuleEngine.preEvaluate).
+ */
 export function encodeEvent(
   lf: EventInfo,
   detail: DecodeDetail,
   forwarded: ForwardedAlert | undefined,
   refIndex: ReadonlyMap<CompiledDecoderRef, number>,
+  passed: readonly number[],
 ): string {
   const unsafe = lf.location.includes(SEP) || lf.location.includes(REC) || (lf.agent !== undefined && JSON.stringify(lf.agent).match(/[\u0000\u0001]/));
   const ref = lf.decoder === undefined ? -1 : (refIndex.get(lf.decoder as CompiledDecoderRef) ?? -2);
   if (unsafe || ref === -2) {
-    return 'J' + JSON.stringify({ lf: { ...lf, fields: [...lf.fields], decoder: undefined }, ref, slots: detail.slots, forwarded });
+    return 'J' + JSON.stringify({ lf: { ...lf, fields: [...lf.fields], decoder: undefined }, ref, slots: detail.slots, forwarded, passed });
   }
   const off = lf.fullLog.length - lf.log.length;
   const logPart = off >= 0 && lf.fullLog.endsWith(lf.log) ? `#${off}` : `=${lf.log}`;
@@ -55,7 +60,7 @@ export function encodeEvent(
   for (let i = 0; i < slots.length; i++) if (slots[i] !== undefined) n++;
   s += SEP + n;
   for (let i = 0; i < slots.length; i++) if (slots[i] !== undefined) s += SEP + i + SEP + slots[i];
-  return s;
+  return s + SEP + passed.join(',');
 }
 
 export function joinBatch(events: string[]): string {
@@ -69,6 +74,7 @@ export function splitBatch(batch: string): string[] {
 export interface Decoded {
   lf: EventInfo;
   forwarded: ForwardedAlert | undefined;
+  passed: number[];
 }
 
 /** Rebuilds an event; `detail` (reused by the caller) gets its dynamic field slots. */
@@ -81,7 +87,7 @@ export function decodeEvent(text: string, refs: readonly CompiledDecoderRef[], d
     lf.decoder = o.ref >= 0 ? refs[o.ref] : undefined;
     lf.matched = o.lf.matched;
     for (let i = 0; i < o.slots.length; i++) if (o.slots[i] !== null && o.slots[i] !== undefined) detail.slots[i] = o.slots[i];
-    return { lf, forwarded: o.forwarded ?? undefined };
+    return { lf, forwarded: o.forwarded ?? undefined, passed: o.passed };
   }
   const p = text.slice(1).split(SEP);
   const fullLog = p[3];
@@ -103,5 +109,8 @@ export function decodeEvent(text: string, refs: readonly CompiledDecoderRef[], d
   for (let i = 0; i < nf; i++, k += 2) lf.fields.set(p[k], p[k + 1]);
   const ns = Number(p[k++]);
   for (let i = 0; i < ns; i++, k += 2) detail.slots[Number(p[k])] = p[k + 1];
-  return { lf, forwarded };
+  const list = p[k];
+  const passed: number[] = [];
+  if (list !== '') for (const x of list.split(',')) passed.push(Number(x));
+  return { lf, forwarded, passed };
 }

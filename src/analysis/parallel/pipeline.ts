@@ -1,70 +1,158 @@
+import { createInterface } from 'node:readline';
 import { Worker } from 'node:worker_threads';
-import type { Alert } from '../../alerts/alert.js';
 import { DecodeDetail } from '../decoders/decode.js';
-import type { Engine } from '../engine.js';
+import type { Analysis, Engine } from '../engine.js';
 import { decodeEvent, decoderRefs, splitBatch } from './codec.js';
-import type { DecodeWorkerData } from './decode-worker.js';
+
+/** What a worker is started with. */
+export interface StatelessWorkerData {
+  configFile: string;
+  hostname: string;
+  /** Ruleset.shape of the rules thread: the worker's tree must be the same. */
+  shape: string;
+}
+
+/** A batch of messages to a worker. */
+export interface BatchIn {
+  seq: number;
+  messages: string[];
+  location: string;
+  kind: 'localfile' | 'command';
+  receivedAt: number;
+}
+
+/** A batch back from a worker: its events encoded (codec.ts) and the count that failed. */
+export interface BatchOut {
+  seq: number;
+  events: string;
+  failed: number;
+}
 
 export interface PipelineOptions {
-  /** The configuration the engine was loaded from: the worker loads the same decoders. */
+  /** The configuration the engine was loaded from: each worker loads the same files. */
   configFile: string;
-  /** The engine that runs the rules, on this thread (same hostname as given here). */
+  /** The engine that runs the stateful rules, on this thread (same hostname as given here). */
   engine: Engine;
   hostname: string;
-  /** File descriptor the worker reads lines from (0: standard input). */
-  fd: number;
+  /** Worker threads for the stateless work (the number of cores is a good choice). */
+  workers: number;
+  input: NodeJS.ReadableStream;
   location: string;
-  /** Called for each alert, in input order. */
-  onAlert: (alert: Alert) => void;
-  /** Called after each batch (e.g. to write the output gathered by onAlert). */
+  kind: 'localfile' | 'command';
+  /** Turns input lines into messages (logtest's RecordSplitter). */
+  splitter: { line(line: string): string | undefined; end(): string | undefined };
+  /** Called for each event, in input order. */
+  onAnalysis: (a: Analysis) => void;
+  /** Called after each batch (e.g. to write the output gathered by onAnalysis). */
   onBatch?: () => void;
   batchSize?: number;
+  /** Batches sent and not yet analysed, per worker, before the input is paused. */
   maxInFlight?: number;
 }
 
 /**
- * Two cores, same results: a worker thread reads, splits, pre-decodes and decodes (the stateless
- * half of the engine: nothing there depends on earlier events), and this thread runs the rules on
- * the decoded events one by one, in input order. Frequency, if_matched_*, ignore timers, FTS and
- * check_diff all live here, untouched, so every alert is the one the one-thread engine gives, in
- * the same order (per-location order included: there is one ordered stream). More decoding
- * threads would need a reorder step; with two cores the rules thread is the bottleneck anyway.
+ * Every core, same results. Worker threads take batches of messages in turn and do everything that
+ * depends on the event alone: pre-decoding, decoding and the rules' stateless filters (decoded_as,
+ * program_name, match, regex, fields, addresses, ...: RuleEngine.preEvaluate). This thread takes
+ * the batches back in input order and runs, event by event, what depends on earlier events:
+ * check_diff, first-time-seen, lists, the history searches of frequency and if_matched_* rules,
+ * ignore timers. It follows the same tree walk as one thread, only reading the stateless results
+ * instead of computing them, so every alert is the one the one-thread engine gives, in the same
+ * order (per-location order included: there is one ordered stream).
  */
-export function runPipeline(opts: PipelineOptions): Promise<{ events: number; failedToDecode: number }> {
-  const credit = new SharedArrayBuffer(8);
-  const counter = new Int32Array(credit);
-  const data: DecodeWorkerData = {
-    configFile: opts.configFile,
-    hostname: opts.hostname,
-    fd: opts.fd,
-    location: opts.location,
-    batchSize: opts.batchSize ?? 1024,
-    credit,
-    maxInFlight: opts.maxInFlight ?? 8,
-  };
-  const refs = decoderRefs(opts.engine.decoders);
-  const detail = new DecodeDetail(false);
+export function runPipeline(opts: PipelineOptions): Promise<{ events: number; failed: number }> {
+  const n = Math.max(1, opts.workers);
+  const batchSize = opts.batchSize ?? 512;
+  const maxInFlight = n * (opts.maxInFlight ?? 4);
   const engine = opts.engine;
+  const refs = decoderRefs(engine.decoders);
+  const detail = new DecodeDetail(false);
+  const data: StatelessWorkerData = { configFile: opts.configFile, hostname: opts.hostname, shape: engine.ruleset.shape };
+  const workers = Array.from({ length: n }, () => new Worker(new URL('./stateless-worker.js', import.meta.url), { workerData: data }));
+
   let events = 0;
+  let failed = 0;
+  let sent = 0;
+  let next = 0;
+  let inputDone = false;
+  let paused = false;
+  let batch: string[] = [];
+  const back = new Map<number, BatchOut>();
+  const rl = createInterface({ input: opts.input, crlfDelay: Infinity });
+
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./decode-worker.js', import.meta.url), { workerData: data });
-    worker.on('message', (m: string | { done: true; failed: number }) => {
-      if (typeof m !== 'string') {
-        void worker.terminate();
-        resolve({ events, failedToDecode: m.failed });
+    let settled = false;
+    const finish = (err?: unknown): void => {
+      if (settled) return;
+      settled = true;
+      rl.close();
+      for (const w of workers) void w.terminate();
+      if (err === undefined) resolve({ events, failed });
+      else reject(err);
+    };
+    const dispatch = (): void => {
+      if (batch.length === 0) return;
+      const b: BatchIn = { seq: sent, messages: batch, location: opts.location, kind: opts.kind, receivedAt: Date.now() };
+      workers[sent % n].postMessage(b);
+      sent++;
+      batch = [];
+      if (sent - next >= maxInFlight && !paused) {
+        paused = true;
+        rl.pause();
+      }
+    };
+    const analyse = (b: BatchOut): void => {
+      failed += b.failed;
+      const items = splitBatch(b.events);
+      for (let i = 0; i < items.length; i++) {
+        let a: Analysis;
+        try {
+          const d = decodeEvent(items[i], refs, detail);
+          a = engine.matchDecoded(d.lf, detail, d.forwarded, { prepassed: d.passed });
+        } catch {
+          failed++;
+          continue;
+        }
+        events++;
+        opts.onAnalysis(a);
+      }
+      opts.onBatch?.();
+    };
+    const onBatch = (b: BatchOut): void => {
+      back.set(b.seq, b);
+      try {
+        for (let got = back.get(next); got !== undefined; got = back.get(next)) {
+          back.delete(next);
+          next++;
+          analyse(got);
+        }
+      } catch (e) {
+        finish(e);
         return;
       }
-      const items = splitBatch(m);
-      for (let i = 0; i < items.length; i++) {
-        const d = decodeEvent(items[i], refs, detail);
-        const alert = engine.processDecoded(d.lf, detail, d.forwarded);
-        if (alert) opts.onAlert(alert);
+      if (paused && sent - next < maxInFlight) {
+        paused = false;
+        rl.resume();
       }
-      events += items.length;
-      opts.onBatch?.();
-      Atomics.sub(counter, 0, 1);
-      Atomics.notify(counter, 0);
+      if (inputDone && next === sent) finish();
+    };
+    for (const w of workers) {
+      w.on('message', onBatch);
+      w.on('error', finish);
+    }
+    rl.on('line', (line) => {
+      const m = opts.splitter.line(line);
+      if (m === undefined) return;
+      batch.push(m);
+      if (batch.length >= batchSize) dispatch();
     });
-    worker.on('error', reject);
+    rl.on('close', () => {
+      if (inputDone || settled) return;
+      const last = opts.splitter.end();
+      if (last !== undefined) batch.push(last);
+      dispatch();
+      inputDone = true;
+      if (next === sent) finish();
+    });
   });
 }

@@ -27,6 +27,12 @@ export interface CheckContext {
   localWeekday(): number;
   diff(rule: Rule): boolean;
   firstTimeSeen(): boolean;
+  /**
+   * When another thread already ran the stateless filters for this event (preEvaluate): the nodes
+   * that passed them hold `prepassedStamp` at their index. Undefined: run them here.
+   */
+  prepassed: Int32Array | undefined;
+  prepassedStamp: number;
 }
 
 /**
@@ -38,16 +44,15 @@ export interface CheckContext {
 export function checkRule(c: CheckContext, node: RuleNode): Rule | null {
   const r = node.rule;
   const ev = c.ev;
-  const f = ev.fields;
   const trace = c.trace;
   if (trace !== undefined) trace(`    Trying rule: ${r.id} - ${r.description ?? '(null)'}`);
 
-  if (r.decodedAs !== 0 && r.decodedAs !== c.dec.id) return null;
-  if (r.fProgramName !== null && (ev.programName === undefined || !r.fProgramName.test(ev.programName))) return null;
-  if (r.fId !== null && !test(r.fId, f.get('id'))) return null;
-  if (r.fMatch !== null && !r.fMatch.test(ev.log)) return null;
-  if (r.fRegex !== null && !r.fRegex.test(ev.log)) return null;
-  if (r.hasMidFilters && !midFilters(c, r, ev, f)) return null;
+  const prepassed = c.prepassed;
+  if (prepassed !== undefined) {
+    if (prepassed[node.index] !== c.prepassedStamp) return null;
+  } else if (!statelessFilters(c, r, ev)) return null;
+  // The filters with state come last in the table: check_diff (#10), then FTS, lists, history.
+  if ((r.contextOpts & SAME_DODIFF) !== 0 && !c.diff(r)) return null;
   if (r.hasTailFilters && !tailFilters(c, r, ev)) return null;
 
   if (trace !== undefined) trace(`       *Rule ${r.id} matched.`);
@@ -66,7 +71,52 @@ export function checkRule(c: CheckContext, node: RuleNode): Rule | null {
   return r;
 }
 
-/** 5.3 #6-10, action to check_diff, in table order. */
+/**
+ * 5.3 #1-9 (decoded_as to status): the filters whose result depends on this event alone, never on
+ * earlier ones, and that change nothing. They may therefore run on another thread (preEvaluate).
+ */
+export function statelessFilters(c: CheckContext, r: Rule, ev: EventInfo): boolean {
+  const f = ev.fields;
+  if (r.decodedAs !== 0 && r.decodedAs !== c.dec.id) return false;
+  if (r.fProgramName !== null && (ev.programName === undefined || !r.fProgramName.test(ev.programName))) return false;
+  if (r.fId !== null && !test(r.fId, f.get('id'))) return false;
+  if (r.fMatch !== null && !r.fMatch.test(ev.log)) return false;
+  if (r.fRegex !== null && !r.fRegex.test(ev.log)) return false;
+  if (r.hasMidFilters && !midFilters(c, r, ev, f)) return false;
+  return true;
+}
+
+/**
+ * The stateless half of the walk checkRule will make for this event, for a thread that runs before
+ * the rules thread (parallel/): every node whose stateless filters pass gets its index in `out`.
+ * The walk goes wherever checkRule could go: into the children of every node that passes, and on
+ * past a node until one is certain to win (it passes, has no stateful filter and alerts, or a
+ * child of it is certain). So every node checkRule visits was visited here, and a node missing
+ * from `out` is one whose stateless filters failed.
+ */
+export function preEvaluate(c: CheckContext, roots: readonly RuleNode[], out: number[]): void {
+  for (let i = 0; i < roots.length; i++) {
+    if (roots[i].rule.category !== c.decType) continue;
+    if (preWalk(c, roots[i], out)) return;
+  }
+}
+
+/** True when checkRule(node) certainly returns a rule for this event, whatever the state. */
+function preWalk(c: CheckContext, node: RuleNode, out: number[]): boolean {
+  const r = node.rule;
+  if (!statelessFilters(c, r, c.ev)) return false;
+  out.push(node.index);
+  const certain = (r.contextOpts & SAME_DODIFF) === 0 && !r.hasTailFilters;
+  if (node.children.length > 0) {
+    const children = candidates(node, c.dec.id, c.ev.programName);
+    for (let i = 0; i < children.length; i++) {
+      if (preWalk(c, children[i], out)) return certain;
+    }
+  }
+  return certain && (r.alertOpts & NO_ALERT) === 0;
+}
+
+/** 5.3 #6-9, action to status, in table order. */
 function midFilters(c: CheckContext, r: Rule, ev: EventInfo, f: Map<string, string>): boolean {
   if (r.action !== null && f.get('action') !== r.action) return false;
   if (r.url !== null && !test(r.url, f.get('url'))) return false;
@@ -91,7 +141,6 @@ function midFilters(c: CheckContext, r: Rule, ev: EventInfo, f: Map<string, stri
   if (r.fExtraData !== null && !test(r.fExtraData, f.get('data'))) return false;
   if (r.fHostname !== null && !r.fHostname.test(ev.hostname)) return false;
   if (r.fStatus !== null && !test(r.fStatus, f.get('status'))) return false;
-  if ((r.contextOpts & SAME_DODIFF) !== 0 && !c.diff(r)) return false;
   return true;
 }
 

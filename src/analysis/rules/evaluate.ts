@@ -8,7 +8,7 @@ import type { ChangeReport } from '../diff/types.js';
 import { DEFAULT_CHECK_DIFF_MAX_BYTES, MemoryCheckDiffStore, type CheckDiffStore } from '../state/check-diff-store.js';
 import { addToSidList, EventList, historyEntry, type HistoryEntry } from '../state/event-history.js';
 import { FTS_DONE, FtsStore, IgnoreStore, ftsFlags, ftsKey, ignoreLine } from '../state/fts.js';
-import { checkRule, type CheckContext } from './check.js';
+import { checkRule, preEvaluate, type CheckContext } from './check.js';
 import type { Rule, RuleNode } from './rule.js';
 import type { Ruleset } from './ruleset.js';
 import type { InfoEntry } from './types.js';
@@ -63,6 +63,11 @@ export interface EvaluateOptions {
    * its DecodeDetail); without it the value is read by name from the event's fields.
    */
   dynamicField?: (name: string) => string | undefined;
+  /**
+   * What preEvaluate found on another thread for this event: the indexes of the nodes whose stateless
+   * filters pass. The rules then run only the stateful ones here. Ignored while tracing.
+   */
+  prepassed?: readonly number[];
 }
 
 /** Why a winning rule produced no alert. */
@@ -125,6 +130,10 @@ export class RuleEngine implements CheckContext {
   ctx: readonly string[] | null = null;
   /** The context came from check_diff (so line 1 is the previous output). */
   ctxIsDiff = false;
+  prepassed: Int32Array | undefined = undefined;
+  prepassedStamp = 0;
+  /** Marks of the nodes preEvaluate passed, stamped per event so they never need clearing. */
+  private readonly passMarks: Int32Array;
   /** What check_diff found for this event, and the rule it was for. */
   private diffOutcome: Exclude<DiffOutcome, { kind: 'none' }> | null = null;
   private diffRule: Rule | null = null;
@@ -143,6 +152,7 @@ export class RuleEngine implements CheckContext {
     this.logtest = opts.logtest ?? false;
     this.sidPrevMatchedMax = opts.sidPrevMatchedMax ?? 128;
     this.warn = opts.warn ?? (() => {});
+    this.passMarks = new Int32Array(ruleset.nodeCount);
   }
 
   /** Local "HH:MM" of the receive time (rule <time>). */
@@ -200,6 +210,22 @@ export class RuleEngine implements CheckContext {
   /** The decoder type of a stored event (Search_LastEvents). */
   typeOf = (ev: EventInfo): string => categoryOf((ev.decoder ?? NULL_DECODER).type);
 
+  /**
+   * The stateless half of evaluate, for a thread that runs before the rules thread: the indexes of
+   * the nodes whose stateless filters pass for `ev` (see preEvaluate in check.ts). Changes no state.
+   */
+  preEvaluate(ev: EventInfo, dynamicField: ((name: string) => string | undefined) | undefined): number[] {
+    const out: number[] = [];
+    this.ev = ev;
+    this.dec = ev.decoder ?? NULL_DECODER;
+    this.decType = categoryOf(this.dec.type);
+    this.trace = undefined;
+    this.dynamicField = dynamicField;
+    this.prepassed = undefined;
+    if (this.dec.type !== OSSEC_ALERT_TYPE) preEvaluate(this, this.ruleset.roots, out);
+    return out;
+  }
+
   evaluate(ev: EventInfo, opts?: EvaluateOptions): RuleMatch | null {
     this.ev = ev;
     this.dec = ev.decoder ?? NULL_DECODER;
@@ -207,6 +233,20 @@ export class RuleEngine implements CheckContext {
     this.now = Math.floor(ev.time / 1000);
     this.trace = opts?.trace;
     this.dynamicField = opts?.dynamicField;
+    this.prepassed = undefined;
+    const passed = opts?.prepassed;
+    if (passed !== undefined && this.trace === undefined) {
+      const marks = this.passMarks;
+      let stamp = (this.prepassedStamp + 1) | 0;
+      if (stamp === 0) {
+        // After 2^32 events a stale mark could equal the stamp again: start over.
+        marks.fill(0);
+        stamp = 1;
+      }
+      this.prepassedStamp = stamp;
+      for (let i = 0; i < passed.length; i++) marks[passed[i]] = stamp;
+      this.prepassed = marks;
+    }
     this.ctx = null;
     this.ctxIsDiff = false;
     this.diffOutcome = null;

@@ -6,7 +6,7 @@ import type { CompiledRuleFn } from './compiled-rules.js';
 import type { IpEntry } from './ip-list.js';
 import type { TimeRange } from './time-window.js';
 import {
-  DO_FTS, DO_LOGALERT, DO_MAILALERT, NO_ALERT, NO_AR, SAME_DODIFF,
+  DO_FTS, DO_LOGALERT, DO_MAILALERT, NO_ALERT, NO_AR,
   type Category, type InfoEntry, type ListField, type ListLookup,
 } from './types.js';
 
@@ -122,7 +122,7 @@ export class Rule {
   fExtraData: Matcher | null = null;
   fHostname: Matcher | null = null;
   fStatus: Matcher | null = null;
-  /** Any filter of 5.3 #6-10 (action to check_diff): lets most rules skip that block at once. */
+  /** Any filter of 5.3 #6-10 but check_diff (action to status): lets most rules skip that block at once. */
   hasMidFilters = false;
   /** if_fts, <list> or a history search (5.3 #11-13). */
   hasTailFilters = false;
@@ -180,7 +180,7 @@ export class Rule {
       this.srcip !== null || this.dstip !== null || this.fSrcport !== null || this.fDstport !== null ||
       this.compiledRule !== null || this.fUser !== null || this.srcGeo || this.dstGeo || this.maxsize !== 0 ||
       this.time !== null || this.weekdays !== null || this.fExtraData !== null || this.fHostname !== null ||
-      this.fStatus !== null || (this.contextOpts & SAME_DODIFF) !== 0;
+      this.fStatus !== null;
     this.hasTailFilters = (this.alertOpts & DO_FTS) !== 0 || this.lists.length > 0 || this.context;
     this.groups = this.groupText
       .split(',')
@@ -236,6 +236,8 @@ export class Rule {
 export interface RuleNode {
   rule: Rule;
   children: RuleNode[];
+  /** Position in tree order (walk order), the same in every thread that loads the same files. */
+  index: number;
   /** prefilter.ts's narrowed child lists, by decoder id then program name (built on first use). */
   candidates?: Map<number, Map<string, RuleNode[]>> | undefined;
 }

@@ -41,6 +41,20 @@ export interface Ruleset {
   readonly configs: readonly RuleConfig[];
   /** Problems OSSEC only logs (the rule still loads). */
   readonly warnings: readonly string[];
+  /**
+   * The tree's rule ids in tree order, hashed: two threads that loaded the same files agree on it,
+   * so node indexes (RuleNode.index) mean the same node in both (parallel/).
+   */
+  readonly shape: string;
+}
+
+function shapeOf(nodes: readonly RuleNode[]): string {
+  let h = 0x811c9dc5;
+  for (const n of nodes) {
+    h = Math.imul(h ^ n.rule.id, 0x01000193) >>> 0;
+    h = Math.imul(h ^ n.children.length, 0x01000193) >>> 0;
+  }
+  return `${nodes.length}:${h.toString(16)}`;
 }
 
 /**
@@ -111,9 +125,12 @@ export function loadRuleset(sources: ReadonlyArray<string | RuleSource>, opts: L
 
   const nodeCount = tree.finish();
   const byId = new Map<number, Rule>();
-  for (const n of tree.walk()) {
+  const nodes = tree.walk();
+  for (let i = 0; i < nodes.length; i++) {
+    const n = nodes[i];
+    n.index = i;
     if (!byId.has(n.rule.id)) byId.set(n.rule.id, n.rule);
   }
-  for (const r of new Set([...tree.walk()].map((n) => n.rule))) r.finish();
-  return { roots: tree.roots, byId, nodeCount, maxFrequency, configs, warnings };
+  for (const r of new Set(nodes.map((n) => n.rule))) r.finish();
+  return { roots: tree.roots, byId, nodeCount, maxFrequency, configs, warnings, shape: shapeOf(nodes) };
 }

@@ -16,7 +16,7 @@ export class RuleTree {
 
   /** Sorted insert (_OS_AddRule): before the first sibling with a lower scaled level; ties keep load order. */
   private insert(list: RuleNode[], rule: Rule, parent: RuleNode | undefined): void {
-    const node: RuleNode = { rule, children: [], candidates: undefined };
+    const node: RuleNode = { rule, children: [], index: -1, candidates: undefined };
     const same = this.nodesById.get(rule.id);
     if (same === undefined) this.nodesById.set(rule.id, [node]);
     else same.push(node);
