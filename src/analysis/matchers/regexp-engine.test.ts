@@ -33,7 +33,9 @@ test('pcre2 ^(a+)+$ on a 30-char hostile string and on 1 MB', () => {
   assert.equal(m.backtrackSafe, true);
   timed('pcre2 ^(a+)+$ 30 chars', m, 'a'.repeat(30) + '!', false);
   timed('pcre2 ^(a+)+$ 1 MB', m, 'a'.repeat(MB) + '!', false);
-  timed('pcre2 ^(a+)+$ 1 MB matching', m, 'A'.repeat(MB), true);
+  timed('pcre2 ^(a+)+$ 6,000 chars matching', m, 'A'.repeat(6000), true);
+  // Past MAX_REGEX_SUBJECT the regex sees a cut line, which has no end to match `$`.
+  timed('pcre2 ^(a+)+$ 1 MB, cut', m, 'A'.repeat(MB), false);
 });
 
 test('pcre2 nested and overlapping quantifiers', () => {
@@ -56,8 +58,32 @@ test('OSRegex translations (lazy quantifiers) on 30 chars and 1 MB', () => {
 
 test('ordinary long lines still match normally through the long-subject guard', () => {
   const m = compileOsRegex('from (\\S+) port (\\d+)');
-  const line = 'x'.repeat(100000) + ' from 10.1.2.3 port 22';
+  const line = 'x'.repeat(5000) + ' from 10.1.2.3 port 22 ' + 'y'.repeat(100000);
   const t0 = performance.now();
   assert.deepEqual(m.exec(line)?.captures, ['10.1.2.3', '22']);
   console.log(`osregex capture on a 100 KB line: ${(performance.now() - t0).toFixed(1)} ms`);
+});
+
+test('regexes see at most MAX_REGEX_SUBJECT characters; the cut is not an end of line', async () => {
+  const { MAX_REGEX_SUBJECT } = await import('./regexp-engine.js');
+  const long = 'x'.repeat(MAX_REGEX_SUBJECT - 3) + 'abc' + 'tail'.repeat(100);
+  // `abc$` would match at the cut if the cut were an end; it is not, and the real end is "tail".
+  assert.equal(compilePcre2('abc$').test(long), false);
+  assert.equal(compilePcre2('tail$').test(long), false, 'past the cut');
+  assert.equal(compilePcre2('^x+abc').test(long), true, 'before the cut');
+  // A capture that runs into the cut ends at the cut, without the marker.
+  const m = compilePcre2('abc(.*)').exec(long);
+  assert.ok(m);
+  assert.equal(m.captures[0], long.slice(MAX_REGEX_SUBJECT, MAX_REGEX_SUBJECT));
+  const m2 = compilePcre2('(x{3}a.*)').exec('x'.repeat(MAX_REGEX_SUBJECT - 4) + 'xxxabcdef');
+  assert.ok(m2);
+  assert.ok(!m2.captures[0].includes('\uffff'), 'no marker in captures');
+  assert.equal(m2.captures[0], 'xxxa');
+  // Subjects up to the cut are matched whole.
+  assert.equal(compilePcre2('abc$').test('y'.repeat(MAX_REGEX_SUBJECT - 3) + 'abc'), true);
+});
+
+test('a quadratic pattern on a 100 KB hostile line is bounded by the cut', () => {
+  const m = compilePcre2('\\[(\\S+)\\]: (\\d+?) |\\[(\\S+)\\]:\\d+?: (\\d+?) ');
+  timed('postfix ReDoS bait 100 KB', m, 'NOQUEUE: reject: RCPT from unknown' + '[a'.repeat(50000), false);
 });

@@ -43,6 +43,42 @@ const TIERS: readonly { maxLength: number; limit: number }[] = [
   { maxLength: Infinity, limit: 20 },
 ];
 
+/**
+ * Regexes run on at most this many characters of a subject, OSSEC's own message limit (OS_MAXSTR,
+ * ossec-analysis.md 1.1: OSSEC cuts every message there before anything sees it). Past the
+ * backtracking limits above, a hostile line still costs: greedy class loops backtrack without
+ * counting, so `\[(\S+)\]: ` on 100 KB of `a[a[a[...` took 0.1 s in one pattern (quadratic), and
+ * V8's linear engine itself runs at about 1 µs per character. At 6,144 characters the worst line
+ * we know costs about 20 ms in all. The cut is marked with CUT, a character no text holds (a
+ * noncharacter; PCRE2 byte strings stop at U+00FF), so `$` cannot match at the cut, and CUT is
+ * taken off any capture that reaches it. Literal patterns and the prefilters still see the whole
+ * subject, and check_diff and the alert keep the whole message (sources cap lines at 64 KiB).
+ */
+export const MAX_REGEX_SUBJECT = 6144;
+const CUT = '\uffff';
+
+let cutFrom: string | undefined;
+let cutTo = '';
+
+function capped(subject: string): string {
+  if (subject.length <= MAX_REGEX_SUBJECT) return subject;
+  if (subject !== cutFrom) {
+    cutFrom = subject;
+    cutTo = subject.slice(0, MAX_REGEX_SUBJECT) + CUT;
+  }
+  return cutTo;
+}
+
+/** Takes CUT off the match and its captures (only the last character of any of them can be CUT). */
+function uncut(m: RegExpExecArray | null): RegExpExecArray | null {
+  if (m === null) return null;
+  for (let i = 0; i < m.length; i++) {
+    const v = m[i];
+    if (v !== undefined && v.length > 0 && v.charCodeAt(v.length - 1) === 0xffff) m[i] = v.slice(0, -1);
+  }
+  return m;
+}
+
 function withLimit<T>(limit: number, f: () => T): T {
   setFlagsFromString(`--regexp-backtracks-before-fallback=${limit}`);
   try {
@@ -86,18 +122,20 @@ export class GuardedRegExp {
     const pre = this.pre === null ? this.prefilter() : this.pre;
     if (pre !== undefined && !passes(pre, lowerOf(subject))) return null;
     if (subject.length <= TIERS[0].maxLength) return this.primary.exec(subject);
-    const tier = TIERS.findIndex((t) => subject.length <= t.maxLength);
+    const s = capped(subject);
+    const tier = TIERS.findIndex((t) => s.length <= t.maxLength);
     const re = this.twin(tier);
-    return withLimit(TIERS[tier].limit, () => re.exec(subject));
+    return s === subject ? withLimit(TIERS[tier].limit, () => re.exec(s)) : uncut(withLimit(TIERS[tier].limit, () => re.exec(s)));
   }
 
   test(subject: string): boolean {
     const pre = this.pre === null ? this.prefilter() : this.pre;
     if (pre !== undefined && !passes(pre, lowerOf(subject))) return false;
     if (subject.length <= TIERS[0].maxLength) return this.primary.test(subject);
-    const tier = TIERS.findIndex((t) => subject.length <= t.maxLength);
+    const s = capped(subject);
+    const tier = TIERS.findIndex((t) => s.length <= t.maxLength);
     const re = this.twin(tier);
-    return withLimit(TIERS[tier].limit, () => re.test(subject));
+    return withLimit(TIERS[tier].limit, () => re.test(s));
   }
 
   private twin(tier: number): RegExp {
