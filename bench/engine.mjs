@@ -113,18 +113,19 @@ export function benchHostile({ log = console.log } = {}) {
 
 /**
  * Throughput with the first 10%, 50% and 100% of the OSSEC rule files (in their include order, so
- * every rule's parents are loaded), on events whose results do not change when the other files are
- * added (checked: the same rule ids).
+ * every rule's parents are loaded), on events the added rules cannot match: of the corpus lines of
+ * the sources whose rule files are in the first 10% (sshd, pam, su, sudo, cron, kernel), those
+ * whose result (rule id, or none) is the same with all three rule sets. Later files do add rules
+ * for these sources (attack_rules.xml links under the sshd rules, for instance); the events where
+ * one of them wins are left out, so what is measured is the cost of rules loaded and not matching.
  */
 export async function benchScaling({ events, log = console.log }) {
   const conf = readFileSync(ossecConf, 'utf8');
   const files = [...conf.matchAll(/^\s*<include>([^<]+)<\/include>/gm)].map((m) => m[1]);
   const all = await corpus(events, { seed: 3, hostile: false });
-  // Events of the sources whose rule files are in the first 10%: sshd, pam, su, sudo, cron, kernel.
-  const keep = /\b(sshd|sudo|su|CRON|login|systemd-logind|kernel)(\[\d+\])?: /;
-  const lines = corpusLines(all).filter((l) => keep.test(l) && !l.includes(' IN=eth0 '));
-  const out = [];
-  let baseline;
+  const keep = /^\w{3} [ \d]\d \d\d:\d\d:\d\d \S+ (sshd|sudo|su|CRON|login|systemd-logind|kernel)(\[\d+\])?: /;
+  const candidates = corpusLines(all).filter((l) => keep.test(l) && !l.includes(' IN=eth0 '));
+  const loaded = [];
   for (const share of [0.1, 0.5, 1]) {
     const n = Math.max(1, Math.round(files.length * share));
     const sub = files.slice(0, n);
@@ -132,20 +133,26 @@ export async function benchScaling({ events, log = console.log }) {
     const cfile = join(cacheDir, `scaling-${n}.conf`);
     writeFileSync(cfile, text);
     const { engine } = load(cfile);
-    const ids = [];
     const e1 = engine.fresh();
-    for (let i = 0; i < lines.length; i++) ids.push(e1.process({ location: 'stdin', message: lines[i], receivedAt: T0 + i, kind: 'localfile' })?.rule.id ?? 0);
+    const ids = candidates.map((line, i) => e1.process({ location: 'stdin', message: line, receivedAt: T0 + i, kind: 'localfile' })?.rule.id ?? 0);
+    loaded.push({ share, n, engine, ids });
+  }
+  const same = candidates.map((_, i) => loaded.every((l) => l.ids[i] === loaded[0].ids[i]));
+  const lines = candidates.filter((_, i) => same[i]);
+  const out = [];
+  let baseline;
+  for (const { share, n, engine } of loaded) {
     let best;
     for (let r = 0; r < 3; r++) {
       const { res } = runEngine(engine, lines, { latency: false });
       if (!best || res.eventsPerS > best.eventsPerS) best = res;
     }
-    const row = { share, files: n, rules: engine.summary().rules, events: lines.length, eventsPerS: best.eventsPerS };
-    if (!baseline) baseline = { row, ids };
-    row.relative = row.eventsPerS / baseline.row.eventsPerS;
-    row.sameResults = ids.every((x, i) => x === baseline.ids[i]);
+    const row = { share, files: n, rules: engine.summary().rules, events: lines.length, eventsLeftOut: candidates.length - lines.length, eventsPerS: best.eventsPerS };
+    if (!baseline) baseline = row;
+    row.relative = row.eventsPerS / baseline.eventsPerS;
+    row.sameResults = true;
     out.push(row);
-    log(`scaling ${Math.round(share * 100)}% (${n} files, ${row.rules} rules): ${row.eventsPerS.toFixed(0)} ev/s (${row.relative.toFixed(2)}x), same results: ${row.sameResults}`);
+    log(`scaling ${Math.round(share * 100)}% (${n} files, ${row.rules} rules): ${row.eventsPerS.toFixed(0)} ev/s (${row.relative.toFixed(2)}x) on ${lines.length} events (${row.eventsLeftOut} left out: a later rule file changes their result)`);
   }
   return out;
 }
