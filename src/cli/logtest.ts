@@ -101,7 +101,7 @@ export async function logtestCommand(opts: LogtestOptions): Promise<void> {
   if (threads > 1) {
     // The same results from several threads (analysis/parallel/pipeline.ts).
     rl.close();
-    await runPipeline({
+    const done = runPipeline({
       configFile: opts.config,
       engine,
       hostname,
@@ -112,6 +112,14 @@ export async function logtestCommand(opts: LogtestOptions): Promise<void> {
       splitter,
       onAnalysis: report,
     });
+    try {
+      await done;
+    } catch (e) {
+      out.flush();
+      process.stderr.write(`ospatrol-logtest: ERROR: ${(e as Error).message}\n`);
+      process.exitCode = 1;
+      return;
+    }
   } else {
     rl.on('line', (line) => {
       const m = splitter.line(line);
