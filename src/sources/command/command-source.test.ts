@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CommandConfig } from '../../config/model.js';
 import { memoryContext } from '../context.js';
 import { SourceCounters } from '../source.js';
 import { collector, sleep, tempDir, waitFor } from '../test-support.js';
-import { CommandSource } from './command-source.js';
+import { CommandSource, STAGGER_BATCH_MS, staggerOffsets } from './command-source.js';
 
 function cmd(command: string, over: Partial<CommandConfig> = {}): CommandConfig {
   return {
@@ -169,4 +169,62 @@ test('stop kills running commands promptly and emits nothing for them', async ()
   await src.stop();
   assert.ok(Date.now() - t < 1000);
   assert.deepEqual(c.events, []);
+});
+
+test('commands are staggered deterministically: first at start-up, in batches, all within their first period', () => {
+  const B = STAGGER_BATCH_MS;
+  // A usual configuration: one command per batch, all within a few batches of start-up.
+  assert.deepEqual(staggerOffsets([600_000, 360_000, 360_000]), [0, B, 2 * B]);
+  // 1,000 commands every 10 s: batches of 10 every 100 ms over the whole period, in configuration order.
+  const many = staggerOffsets(Array.from({ length: 1000 }, () => 10_000));
+  assert.deepEqual(many.slice(0, 12), [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, B, B]);
+  assert.equal(many[999], 9900);
+  assert.equal(new Set(many).size, 100);
+  // Periods shorter than a batch, mixed periods: each offset stays below its own period.
+  for (const periods of [
+    [10, 10, 10],
+    [150, 100],
+    [1000, ...Array.from({ length: 99 }, () => 3_600_000)],
+    Array.from({ length: 7 }, (_, i) => 250 * (i + 1)),
+  ]) {
+    const offsets = staggerOffsets(periods);
+    assert.equal(offsets[0], 0);
+    assert.ok(
+      offsets.every((o, i) => o >= 0 && o < periods[i] && o % B === 0),
+      `${periods} -> ${offsets}`,
+    );
+    // Same configuration, same offsets.
+    assert.deepEqual(staggerOffsets(periods), offsets);
+  }
+  assert.deepEqual(staggerOffsets([]), []);
+});
+
+test('many commands running at once: no listener warning, and stop kills every one', async () => {
+  const ctx = memoryContext(tempDir('cmd'));
+  const marker = `ospcmdtest${process.pid}`;
+  const n = 12;
+  // `; :` keeps the shell (and its command line, with the marker) alive around the sleep.
+  const cfgs = Array.from({ length: n }, (_, i) => cmd(`sleep 1000; : ${marker}`, { alias: `c${i}`, timeoutSeconds: 0 }));
+  const warnings: string[] = [];
+  const onWarning = (w: Error): void => void warnings.push(w.name);
+  process.on('warning', onWarning);
+  const src = new CommandSource(cfgs, ctx, { killGraceMs: 100 });
+  const c = collector();
+  src.start(c.emit);
+  const alive = (): number =>
+    readdirSync('/proc').filter((p) => {
+      try {
+        return /^\d+$/.test(p) && readFileSync(`/proc/${p}/cmdline`, 'latin1').includes(marker);
+      } catch {
+        return false;
+      }
+    }).length;
+  // A run is counted as its shell is spawned; none of them ends on its own.
+  await waitFor(() => ctx.counters.get(SourceCounters.COMMAND_RUNS) === n, 10_000, 'all commands started');
+  assert.ok(alive() >= n);
+  await src.stop();
+  process.off('warning', onWarning);
+  assert.deepEqual(c.events, []);
+  await waitFor(() => alive() === 0, 3000, 'every command killed');
+  assert.deepEqual(warnings.filter((w) => w === 'MaxListenersExceededWarning'), []);
 });

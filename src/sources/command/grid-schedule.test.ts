@@ -109,3 +109,34 @@ test('after a stall longer than a period, missed ticks are counted and the grid 
   await s.stop();
   assert.deepEqual(runs, [0, 350]);
 });
+
+test('an offset shifts the first run and the whole grid; stop before it cancels it', async () => {
+  const vt = virtualTime();
+  const runs: number[] = [];
+  const s = new GridSchedule({
+    periodMs: 100,
+    offsetMs: 30,
+    now: vt.now,
+    timers: vt.timers,
+    run: async () => void runs.push(vt.now()),
+    onSkip: () => assert.fail('no skip expected'),
+  });
+  s.start();
+  await vt.advance(0);
+  assert.deepEqual(runs, [], 'not run inside start()');
+  await vt.advance(250);
+  assert.deepEqual(runs, [1030, 1130, 1230]);
+  await s.stop();
+
+  const never = new GridSchedule({
+    periodMs: 100,
+    offsetMs: 30,
+    now: vt.now,
+    timers: vt.timers,
+    run: async () => assert.fail('stopped before its first run'),
+    onSkip: () => {},
+  });
+  never.start();
+  await never.stop();
+  await vt.advance(500);
+});

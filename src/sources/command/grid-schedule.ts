@@ -2,6 +2,11 @@ import type { TimerHandle, Timers } from '../source.js';
 
 export interface GridScheduleOptions {
   periodMs: number;
+  /**
+   * Where this job's grid starts, after `start()`: runs at start + offset + k·period. 0 (default)
+   * runs at once, inside `start()`. Must be below the period (CommandSource staggers commands).
+   */
+  offsetMs?: number;
   /** Monotonic milliseconds; a wall-clock jump must neither stall nor burst the schedule. */
   now: () => number;
   timers: Timers;
@@ -15,10 +20,12 @@ export interface GridScheduleOptions {
 }
 
 /**
- * Run a job at start and then on the fixed grid start + k·period. Scheduling from the grid rather
- * than "period after the last run" keeps runs from drifting by the run time and timer lateness.
- * (OSSEC 4.x waits one period before the first run, OSPatrol 2.x runs at start; we run at start,
- * ossec-platform.md 1.7.)
+ * Run a job at start (+ its offset) and then on the fixed grid start + offset + k·period.
+ * Scheduling from the grid rather than "period after the last run" keeps runs from drifting by the
+ * run time and timer lateness. (OSSEC 4.x waits one period before the first run, OSPatrol 2.x runs
+ * at start; we run at start, ossec-platform.md 1.7, shifted by a stable offset below one period
+ * that keeps many commands from starting on the same instant: `staggerOffsets` in
+ * command-source.ts.)
  */
 export class GridSchedule {
   private t0 = 0;
@@ -30,9 +37,11 @@ export class GridSchedule {
   constructor(private readonly opts: GridScheduleOptions) {}
 
   start(): void {
-    this.t0 = this.opts.now();
+    const offset = Math.max(0, this.opts.offsetMs ?? 0);
+    this.t0 = this.opts.now() + offset;
     this.k = 0;
-    this.fire();
+    if (offset === 0) this.fire();
+    else this.handle = this.opts.timers.setTimeout(() => this.fire(), offset);
   }
 
   /** Cancel future ticks and wait for a run in progress (the caller aborts it if it must). */
