@@ -1,5 +1,5 @@
+import { shortHostname } from '../events/hostname.js';
 import { mkdirSync, readFileSync } from 'node:fs';
-import { hostname as osHostname } from 'node:os';
 import { join } from 'node:path';
 import type { Alert } from '../alerts/alert.js';
 import { loadEngine, type Engine } from '../analysis/engine.js';
@@ -7,14 +7,14 @@ import { loadConfig } from '../config/load.js';
 import type { OspatrolConfig } from '../config/model.js';
 import { ErrorCodes, OspatrolError } from '../errors.js';
 import type { Event } from '../events/event.js';
-import { createOutputs } from '../sinks/delivery/create-outputs.js';
 import { CursorStore } from '../sinks/delivery/cursor-store.js';
-import { OutputRunner, type RunnerStatus } from '../sinks/delivery/output-runner.js';
+import type { RunnerStatus } from '../sinks/delivery/output-runner.js';
 import { AlertJournal } from '../sinks/journal/alert-journal.js';
 import { cursorsDir, journalDir } from '../sinks/journal/paths.js';
 import { createSources } from '../sources/create.js';
 import type { Source, SourceContext } from '../sources/source.js';
 import type { Logger } from './logger.js';
+import { OutputHost } from './output-host.js';
 
 export interface LocalRuntimeOptions {
   configFile: string;
@@ -39,14 +39,18 @@ const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.me
  * alerts.json, the SQLite store, database servers, syslog, e-mail) delivers from the journal with
  * its own delivery loop and persisted cursor (sinks/delivery/output-runner.ts): an output that is
  * down, slow or restarting loses nothing and holds nobody else up.
+ *
+ * Two threads: this one collects, analyses and appends to the journal; the outputs' delivery
+ * loops run on a second one (output-host.ts, output-worker.ts), which reads the journal's files,
+ * so writing the outputs never holds analysis up.
  */
 export class LocalRuntime {
   readonly counters = new Map<string, number>();
   private config!: OspatrolConfig;
   private engine!: Engine;
   private journal!: AlertJournal;
-  private cursors!: CursorStore;
-  private runners: OutputRunner[] = [];
+  private outputs!: OutputHost;
+  private outputNames: string[] = [];
   private unjournaled: Alert[] = [];
   private retryTimer: NodeJS.Timeout | undefined;
   private sources: Source[] = [];
@@ -69,9 +73,17 @@ export class LocalRuntime {
     mkdirSync(opts.stateDir, { recursive: true, mode: 0o700 });
     rt.load();
     rt.openJournal();
+    rt.outputs = new OutputHost({
+      stateDir: opts.stateDir,
+      journal: rt.journal,
+      logger: opts.logger,
+      version: VERSION,
+      emailGroupDelayMs: opts.emailGroupDelayMs,
+    });
     try {
-      rt.startOutputs();
+      await rt.startOutputs();
     } catch (e) {
+      await rt.outputs.close();
       rt.journal.close();
       throw e;
     }
@@ -82,7 +94,7 @@ export class LocalRuntime {
       commands,
       files: rt.config.localfiles.length - commands,
       alerts: join(opts.stateDir, 'logs', 'alerts', 'alerts.log'),
-      outputs: rt.runners.map((r) => r.output.name).join(','),
+      outputs: rt.outputNames.join(','),
       journal_seq: rt.journal.lastSeq,
     });
     return rt;
@@ -90,7 +102,7 @@ export class LocalRuntime {
 
   /** Each output's cursor and lag (the live form of `ospatrol status`). */
   outputStatus(): RunnerStatus[] {
-    return this.runners.map((r) => r.status());
+    return this.outputs.status();
   }
 
   private count(name: string, by = 1): void {
@@ -120,11 +132,11 @@ export class LocalRuntime {
    * above every persisted cursor, so ids stay unique even if a power cut cost the journal's tail.
    */
   private openJournal(): void {
-    this.cursors = new CursorStore(cursorsDir(this.opts.stateDir));
+    const cursors = new CursorStore(cursorsDir(this.opts.stateDir));
     try {
       this.journal = AlertJournal.open({
         dir: journalDir(this.opts.stateDir),
-        seqFloor: this.cursors.maxSeq() + 1,
+        seqFloor: cursors.maxSeq() + 1,
         warn: (msg, fields) => this.opts.logger.warn(msg, fields),
       });
     } catch (e) {
@@ -132,34 +144,19 @@ export class LocalRuntime {
     }
   }
 
-  private startOutputs(): void {
-    const outputs = createOutputs(this.config, {
-      stateDir: this.opts.stateDir,
-      hostname: this.hostname,
-      version: VERSION,
-      logger: this.opts.logger,
-      emailGroupDelayMs: this.opts.emailGroupDelayMs,
-    });
-    this.runners = outputs.map(
-      (output) =>
-        new OutputRunner({ output, journal: this.journal, cursors: this.cursors, logger: this.opts.logger, onCommit: () => this.prune() }),
-    );
-    for (const r of this.runners) r.start();
-  }
-
-  /** Segments every output has passed are deleted. */
-  private prune(): void {
-    if (this.runners.length === 0) return;
-    this.journal.prune(Math.min(...this.runners.map((r) => r.committedSeq)));
+  /** Starts the configuration's outputs on the outputs' thread; rejects when one cannot open. */
+  private async startOutputs(): Promise<void> {
+    this.outputNames = await this.outputs.start(this.config, this.hostname);
   }
 
   /**
    * Local outputs (files, SQLite) drain everything; remote ones get a few seconds, then what is
-   * left waits in the journal for the next start.
+   * left waits in the journal for the next start. Returns their final state.
    */
-  private async stopOutputs(): Promise<void> {
-    await Promise.all(this.runners.map((r) => r.stop(r.output.local ? 30_000 : 5_000)));
-    this.runners = [];
+  private async stopOutputs(): Promise<RunnerStatus[]> {
+    const status = await this.outputs.stopOutputs();
+    this.outputNames = [];
+    return status;
   }
 
   private startSources(): void {
@@ -187,7 +184,8 @@ export class LocalRuntime {
 
   /**
    * Appends the alert to the journal, synchronously: once this returns the alert survives a crash
-   * of this process, and the outputs are woken. Its id becomes `<event second>.<journal seq>`:
+   * of this process; the outputs' thread is told when the current run of appends ends (at the
+   * latest when the current task does: output-host.ts) and reads it from there. Its id becomes `<event second>.<journal seq>`:
    * unique across restarts and reloads (the engine's counter restarts at 1 in each engine, as
    * OSSEC's), which the database outputs rely on to tell a replay from a new alert.
    */
@@ -246,12 +244,16 @@ export class LocalRuntime {
     await this.stopSources();
     await this.stopOutputs();
     try {
-      this.startOutputs();
+      await this.startOutputs();
     } catch (e) {
       // An output of the new configuration cannot open (a file it cannot create): keep running
       // with the previous outputs rather than with none.
       Object.assign(this, before);
-      this.startOutputs();
+      try {
+        await this.startOutputs();
+      } catch (again) {
+        this.opts.logger.error('the previous outputs could not start again either; alerts wait in the journal', { error: again });
+      }
       this.startSources();
       this.opts.logger.error('reload failed: an output could not start; keeping the running configuration', { error: e });
       return false;
@@ -270,9 +272,8 @@ export class LocalRuntime {
       this.count('alerts.lost', this.unjournaled.length);
       this.opts.logger.error('alerts lost at stop: the journal could not be written', { alerts: this.unjournaled.length });
     }
-    const runners = this.runners;
-    await this.stopOutputs();
-    const behind = runners.map((r) => r.status()).filter((s) => s.lag > 0);
+    const behind = (await this.stopOutputs()).filter((s) => s.lag > 0);
+    await this.outputs.close();
     this.journal.close();
     const c = Object.fromEntries([...this.counters].sort());
     this.opts.logger.info('stopped', { ...c, analysis_failed: this.engine.counters.failed, journal_seq: this.journal.lastSeq });
@@ -282,8 +283,4 @@ export class LocalRuntime {
   }
 }
 
-export function shortHostname(): string {
-  // OSSEC's __shost: gethostname() cut at the first dot (ossec-analysis.md 1.2.8).
-  return (process.env.OSPATROL_HOSTNAME || osHostname()).split('.')[0];
-}
 

@@ -178,3 +178,66 @@ test('the file mode is forced past a strict umask', () => {
   }
   assert.equal(statSync(join(dir, 'logs/alerts/alerts.log')).mode & 0o777, 0o640);
 });
+
+test('writeBatch: the same bytes as one write per alert, across a day boundary, with a refused alert reported', () => {
+  const batch = [
+    sshdAlert({ id: '1.1', timestamp: DAY1 }),
+    checkDiffAlert({ id: '1.2', timestamp: DAY1 }),
+    sshdAlert({ id: '9.9', timestamp: Number.NaN }),
+    sshdAlert({ id: '2.1', timestamp: DAY2 }),
+    sshdAlert({ id: '1.3', timestamp: DAY1 }), // late: goes to the open (newer) file
+    checkDiffAlert({ id: '2.2', timestamp: DAY2 }),
+  ];
+  const one = stateDir();
+  const single = new AlertsLogSink({ stateDir: one, logger: collectingLogger() });
+  for (const a of batch) {
+    try {
+      single.write(a);
+    } catch {
+      // the NaN one
+    }
+  }
+  single.close();
+
+  const many = stateDir();
+  const sink = new AlertsLogSink({ stateDir: many, logger: collectingLogger() });
+  const done: number[] = [];
+  const refused: Array<[number, string | undefined]> = [];
+  sink.writeBatch(batch, (n) => done.push(n), (i, err) => {
+    assert.equal(err.code, SinkErrorCodes.DATA);
+    refused.push([i, err.alertId]);
+  });
+  sink.close();
+  assert.deepEqual(refused, [[2, '9.9']]);
+  assert.equal(done[done.length - 1], batch.length);
+  assert.deepEqual(done, [...done].sort((a, b) => a - b), 'done only grows');
+  for (const f of ['2026/Nov/ospatrol-alerts-24.log', '2026/Nov/ospatrol-alerts-25.log', 'alerts.log']) {
+    assert.equal(readFileSync(join(many, 'logs/alerts', f), 'utf8'), readFileSync(join(one, 'logs/alerts', f), 'utf8'), f);
+  }
+  assert.match(readFileSync(join(many, 'logs/alerts/alerts.log'), 'utf8'), /Alert 1\.3:/);
+});
+
+test('writeBatch: an I/O failure is a SinkError (IO) naming the first alert not written, after reporting what was', () => {
+  const dir = stateDir();
+  const sink = new AlertsLogSink({ stateDir: dir, logger: collectingLogger() });
+  sink.write(sshdAlert({ id: '0.1', timestamp: DAY1 }));
+  // The next year's folder cannot be created: the records of the first day go, the rest fail.
+  const blocker = join(dir, 'logs/alerts/2027');
+  writeFileSync(blocker, 'in the way');
+  const next = Date.UTC(2027, 0, 1, 0, 0, 0);
+  const batch = [sshdAlert({ id: '1.1', timestamp: DAY1 }), sshdAlert({ id: '1.2', timestamp: DAY1 }), sshdAlert({ id: '3.1', timestamp: next })];
+  let done = 0;
+  assert.throws(
+    () => sink.writeBatch(batch, (n) => (done = n), () => assert.fail('nothing refused')),
+    (err: unknown) => err instanceof SinkError && err.code === SinkErrorCodes.IO && err.alertId === '3.1',
+  );
+  assert.equal(done, 2);
+  rmSync(blocker);
+  sink.writeBatch(batch.slice(done), () => undefined, () => undefined);
+  sink.close();
+  assert.equal(
+    readFileSync(join(dir, 'logs/alerts/2026/Nov/ospatrol-alerts-24.log'), 'utf8'),
+    [sshdAlert({ id: '0.1', timestamp: DAY1 }), batch[0], batch[1]].map((a) => formatAlertsLog(a)).join(''),
+  );
+  assert.equal(readFileSync(join(dir, 'logs/alerts/alerts.log'), 'utf8'), formatAlertsLog(batch[2]));
+});

@@ -101,6 +101,35 @@ export class DailyFileSink implements Sink {
     }
   }
 
+  /**
+   * Writes several alerts in order, in as few write calls as their days allow (DailyFile.appendMany):
+   * the same bytes as `write` for each. `done(n)`: the first `n` alerts are handled, written or
+   * refused; an alert refused for its data (it cannot be formatted) goes to `refused` and nothing
+   * of it is written, as `write` would throw DATA. Throws IO (or CLOSED) after reporting `done`.
+   */
+  writeBatch(alerts: readonly Alert[], done: (n: number) => void, refused: (index: number, err: SinkError) => void): void {
+    if (this.closed) throw new SinkError(SinkErrorCodes.CLOSED, this.name, 'write after close', { alertId: alertIdOf(alerts[0]) });
+    const items: Array<{ timestampMs: number; record: string; index: number }> = [];
+    for (let i = 0; i < alerts.length; i++) {
+      try {
+        items.push({ timestampMs: alerts[i].timestamp, record: this.format(alerts[i]), index: i });
+      } catch (err) {
+        refused(i, new SinkError(SinkErrorCodes.DATA, this.name, 'cannot format alert', { alertId: alertIdOf(alerts[i]), cause: err }));
+      }
+    }
+    // n items written: every alert before the next unwritten item is handled.
+    let written = 0;
+    try {
+      this.file.appendMany(items, (n) => {
+        written = n;
+        done(n < items.length ? items[n].index : alerts.length);
+      });
+    } catch (err) {
+      throw new SinkError(SinkErrorCodes.IO, this.name, 'cannot append alert', { alertId: alertIdOf(alerts[items[written]?.index ?? 0]), cause: err });
+    }
+    done(alerts.length);
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;

@@ -92,6 +92,37 @@ export class DailyFile {
     if (this.opts.fsyncEachRecord) fsyncSync(fd);
   }
 
+  /**
+   * Appends several records in order: one write call per run of records for the same day file, so
+   * each call still holds whole records only. `done(n)` is told each time the first `n` records
+   * are written. Throws on I/O errors, after reporting how many records were written whole.
+   */
+  appendMany(items: ReadonlyArray<{ timestampMs: number; record: string }>, done: (n: number) => void): void {
+    let i = 0;
+    while (i < items.length) {
+      const first = items[i].timestampMs;
+      if (this.fd === undefined || first >= this.dayEnd) this.rollTo(first);
+      else if (this.linkPending) this.relink();
+      let j = i + 1;
+      let text = items[i].record;
+      while (j < items.length && items[j].timestampMs < this.dayEnd) text += items[j++].record;
+      const buf = Buffer.from(text, 'utf8');
+      const fd = this.fd as number;
+      let off = 0;
+      try {
+        while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+        if (this.opts.fsyncEachRecord) fsyncSync(fd);
+      } catch (err) {
+        let whole = i;
+        for (let end = 0; whole < j && (end += Buffer.byteLength(items[whole].record, 'utf8')) <= off; ) whole++;
+        if (whole > i) done(whole);
+        throw err;
+      }
+      i = j;
+      done(i);
+    }
+  }
+
   /** Flushes to disk and closes. Idempotent. */
   close(): void {
     const fd = this.fd;

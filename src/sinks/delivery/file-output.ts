@@ -2,7 +2,6 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import type { Logger } from '../../runtime/logger.js';
 import type { DailyFileSink } from '../daily-file/daily-file-sink.js';
 import type { JournalEntry } from '../journal/journal-entry.js';
-import { SinkError, SinkErrorCodes } from '../sink-error.js';
 import type { Output } from './output.js';
 
 /** The resume state saved with the cursor: where the last delivered record ended. */
@@ -19,8 +18,8 @@ interface FileState {
  * checks whether exactly those bytes already follow in the file; the ones found are not written
  * again. Nothing is parsed, so a log line that imitates an alert header cannot fool it.
  *
- * Records are written as soon as the journal has them (the loop is woken on every append), one
- * write call each, as before.
+ * Records are written as soon as the journal has them, a batch at a time: one write call per
+ * batch (per day file), which holds whole records only, so a reader never sees half a record.
  */
 export class FileOutput implements Output {
   readonly local = true;
@@ -40,15 +39,17 @@ export class FileOutput implements Output {
   }
 
   deliver(entries: readonly JournalEntry[]): void {
-    for (const e of entries) {
-      if (e.seq <= this.writtenThrough) continue;
-      try {
-        this.sink.write(e.alert);
-      } catch (err) {
-        if (!(err instanceof SinkError) || err.code !== SinkErrorCodes.DATA) throw err;
-        this.logger.error('output: alert refused', { output: this.name, alert: e.alert?.id, error: err });
-      }
-      this.writtenThrough = e.seq;
+    let from = 0;
+    while (from < entries.length && entries[from].seq <= this.writtenThrough) from++;
+    const todo = from === 0 ? entries : entries.slice(from);
+    if (todo.length > 0) {
+      this.sink.writeBatch(
+        todo.map((e) => e.alert),
+        (n) => {
+          if (n > 0) this.writtenThrough = Math.max(this.writtenThrough, todo[n - 1].seq);
+        },
+        (i, err) => this.logger.error('output: alert refused', { output: this.name, alert: todo[i].alert?.id, error: err }),
+      );
     }
     this.stateAtBatchEnd = this.sink.position() ?? this.stateAtBatchEnd;
   }
@@ -75,17 +76,22 @@ export class FileOutput implements Output {
           found++;
           continue;
         }
+        let at = { file, dayEnd, pos };
         if (e.alert.timestamp >= dayEnd) {
-          ({ path: file, dayEnd } = this.sink.pathFor(e.alert.timestamp));
-          pos = 0;
+          const next = this.sink.pathFor(e.alert.timestamp);
+          at = { file: next.path, dayEnd: next.dayEnd, pos: 0 };
         }
-        if (!fileHas(files, file, pos, record)) break;
-        pos += record.length;
+        if (!fileHas(files, at.file, at.pos, record)) break;
+        ({ file, dayEnd } = at);
+        pos = at.pos + record.length;
         found++;
       }
     } finally {
       for (const fd of files.values()) closeSync(fd);
     }
+    // Where the records up to the recovered cursor end: saved with the cursor from now on, so a
+    // second crash before the next delivery still finds them (not only the records of a batch).
+    this.stateAtBatchEnd = { file, dayEnd, size: pos };
     return found;
   }
 

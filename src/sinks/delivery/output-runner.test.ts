@@ -167,6 +167,15 @@ test('alerts.log after a crash: records written past the saved cursor are found 
   const { logger, lines } = logCollector();
   const restarted = new OutputRunner({ output: mk(), journal, cursors, logger, commitIntervalMs: 0 });
   restarted.start();
+  // The cursor saved at start carries where the recovered records end: a second crash before the
+  // next delivery must find them again rather than write them a third time.
+  const saved = cursors.read('alerts-log')!;
+  const savedSize = (saved.state as { size?: number } | undefined)?.size;
+  if (saved.seq !== 8 || savedSize !== statSync(join(state, 'logs', 'alerts', 'alerts.log')).size) {
+    await restarted.stop(1000);
+    journal.close();
+    assert.fail(`the cursor saved at start: seq ${saved.seq}, file size ${savedSize}`);
+  }
   journal.append(sshdAlert({ id: '1795549508.9' }));
   await until('ninth', () => log().includes('1795549508.9:'));
   await restarted.stop(1000);
@@ -174,5 +183,28 @@ test('alerts.log after a crash: records written past the saved cursor are found 
   const ids = [...text.matchAll(/^\*\* Alert (\S+):/gm)].map((m) => m[1]);
   assert.deepEqual(ids, Array.from({ length: 9 }, (_, i) => `1795549508.${i + 1}`));
   assert.match(lines.join('\n'), /found in place.*"alerts":3/);
+  journal.close();
+});
+
+test('an output that lingers gets full batches while alerts keep coming; the partial rest goes at stop', async () => {
+  const { journal, cursors } = setup();
+  const batches: number[][] = [];
+  const lingering: Output = {
+    name: 'db',
+    target: 'memory',
+    local: true,
+    lingerMs: 600_000, // longer than the test: only a full batch or the stop sends
+    deliver: (entries) => void batches.push(entries.map((e) => e.seq)),
+    close: () => undefined,
+  };
+  const runner = new OutputRunner({ output: lingering, journal, cursors, logger: silentLogger, batchSize: 4 });
+  runner.start();
+  journal.append(sshdAlert()); // the first alert after a quiet time is not held
+  await until('first', () => batches.length === 1);
+  for (let i = 0; i < 9; i++) journal.append(sshdAlert());
+  await until('two full batches', () => batches.length === 3);
+  await runner.stop(1000);
+  assert.deepEqual(batches, [[1], [2, 3, 4, 5], [6, 7, 8, 9], [10]]);
+  assert.equal(cursors.read('db')!.seq, 10);
   journal.close();
 });

@@ -1,6 +1,6 @@
 import type { Logger } from '../../runtime/logger.js';
-import type { AlertJournal } from '../journal/alert-journal.js';
 import type { JournalEntry, JournalPosition, ReadEntry } from '../journal/journal-entry.js';
+import type { JournalFeed } from '../journal/journal-feed.js';
 import { JournalReader } from '../journal/journal-reader.js';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
 import type { CursorStore } from './cursor-store.js';
@@ -20,7 +20,8 @@ import type { Output } from './output.js';
  */
 export interface OutputRunnerOptions {
   output: Output;
-  journal: AlertJournal;
+  /** The journal (alert-journal.ts), or its mirror on the outputs' thread (journal-mirror.ts). */
+  journal: JournalFeed;
   cursors: CursorStore;
   logger: Logger;
   /** Entries per deliver call. Default 512: a power of two, so a full batch is one multi-row statement (write-steps.ts). */
@@ -56,10 +57,11 @@ const FAILING_LOG_EVERY_MS = 60_000;
 
 export class OutputRunner {
   readonly output: Output;
-  private readonly journal: AlertJournal;
+  private readonly journal: JournalFeed;
   private readonly cursors: CursorStore;
   private readonly log: Logger;
   private readonly batchSize: number;
+  private readonly lingerMs: number;
   private readonly commitIntervalMs: number;
   private readonly backoff: BackoffOptions;
   private readonly now: () => number;
@@ -67,6 +69,9 @@ export class OutputRunner {
   private acked: Mark = { seq: 0, position: undefined };
   private committed: Mark = { seq: 0, position: undefined };
   private lastDelivered: ReadEntry | undefined;
+  /** Read, not yet handed to the output: a partial batch waiting for more (Output.lingerMs). */
+  private pending: ReadEntry[] = [];
+  private lastDeliveryAt = -Infinity;
   private delivered = 0;
   private failures = 0;
   private lastError: string | undefined;
@@ -87,12 +92,14 @@ export class OutputRunner {
     this.cursors = opts.cursors;
     this.log = opts.logger;
     this.batchSize = opts.batchSize ?? 512;
+    this.lingerMs = opts.output.lingerMs ?? 0;
     this.commitIntervalMs = opts.commitIntervalMs ?? 250;
     this.backoff = opts.backoff ?? DEFAULT_BACKOFF;
     this.now = opts.now ?? Date.now;
     this.reader = new JournalReader({
       dir: this.journal.dir,
       segments: () => this.journal.segments(),
+      cache: this.journal.entryCache,
       onGap: (from, to) =>
         this.log.error('output: alerts were dropped from the journal before this output delivered them', {
           output: this.output.name,
@@ -160,13 +167,28 @@ export class OutputRunner {
   private async run(): Promise<void> {
     for (;;) {
       if (this.stopRequested && (this.failures > 0 || this.now() >= this.deadline)) break;
-      const entries = this.reader.read(this.batchSize);
-      if (entries.length === 0) {
+      if (this.pending.length < this.batchSize) {
+        const more = this.reader.read(this.batchSize - this.pending.length);
+        if (more.length > 0) this.pending = this.pending.length === 0 ? more : this.pending.concat(more);
+      }
+      if (this.pending.length === 0) {
         if (this.stopRequested) break;
         this.commitIfDue();
         await this.sleep(this.acked.seq !== this.committed.seq || this.statusDirty ? this.commitIntervalMs : 60_000, true);
         continue;
       }
+      // While alerts keep coming, a partial batch waits up to lingerMs after the previous delivery
+      // for more (woken by each append), so that a busy stream goes out in full batches.
+      if (this.pending.length < this.batchSize && !this.stopRequested) {
+        const wait = this.lastDeliveryAt + this.lingerMs - this.now();
+        if (wait > 0) {
+          await this.sleep(wait, true);
+          continue;
+        }
+      }
+      const entries = this.pending;
+      this.pending = [];
+      this.lastDeliveryAt = this.now();
       try {
         await this.bounded(this.output.deliver(entries));
         this.onDelivered(entries);
@@ -197,7 +219,7 @@ export class OutputRunner {
 
   /** After a crash: skip the entries the output already has (see Output.recover). */
   private recover(state: unknown): void {
-    const probe = new JournalReader({ dir: this.journal.dir, segments: () => this.journal.segments() });
+    const probe = new JournalReader({ dir: this.journal.dir, segments: () => this.journal.segments(), cache: this.journal.entryCache });
     probe.seek(this.acked.seq, this.acked.position);
     const pulled: ReadEntry[] = [];
     let buffer: ReadEntry[] = [];
@@ -271,6 +293,7 @@ export class OutputRunner {
     this.lastError = err instanceof Error ? err.message : String(err);
     this.statusDirty = true;
     // Hand the same entries again (and what a holding output forgets) after the back-off.
+    this.pending = [];
     this.reader.seek(this.acked.seq, this.acked.position);
     this.output.reset?.();
     const fields = {

@@ -32,6 +32,13 @@ export interface Output {
    */
   recover?(state: unknown, pending: () => JournalEntry | undefined): number;
   deliver(entries: readonly JournalEntry[]): void | Promise<void>;
+  /**
+   * While alerts keep coming, how long (ms) a batch smaller than the loop's batch size may wait
+   * after the previous delivery for more entries. Databases store a batch in one transaction, whose
+   * cost (and, for SQLite, the pages written again to its log) barely grows with its size. Default
+   * 0: delivered as soon as read. A first alert after a quiet period is never held.
+   */
+  readonly lingerMs?: number;
   acknowledged?(): number;
   setWake?(wake: () => void): void;
   /** Saved with the cursor, handed back to `recover` after a crash. */

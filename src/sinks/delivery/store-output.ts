@@ -18,6 +18,9 @@ export interface BatchWriter {
  * rejects the batch and the loop retries it.
  */
 export class StoreOutput implements Output {
+  /** A busy stream goes in full batches (one transaction each): 200 ms at most after the previous one. */
+  readonly lingerMs = 200;
+
   constructor(
     readonly name: string,
     readonly target: string,

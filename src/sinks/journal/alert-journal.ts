@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import type { Alert } from '../../alerts/alert.js';
 import { JournalLock } from './journal-lock.js';
 import { decodeEntry, encodeEntry, segmentFirstSeq, segmentName } from './journal-entry.js';
+import { EntryCache, type JournalFeed } from './journal-feed.js';
 
 /**
  * The alert journal: every alert the engine raises is appended here first, and every output
@@ -67,8 +68,10 @@ export interface JournalStats {
 
 const DEFAULTS = { segmentBytes: 8 * 1024 * 1024, maxBytes: 1024 * 1024 * 1024, fsyncIntervalMs: 1000 };
 
-export class AlertJournal {
+export class AlertJournal implements JournalFeed {
   readonly dir: string;
+  /** Entries decoded by the readers of this journal in this thread, shared between them (journal-feed.ts). */
+  readonly entryCache = new EntryCache();
   private readonly opts: Required<Omit<AlertJournalOptions, 'seqFloor' | 'warn'>>;
   private readonly warn: NonNullable<AlertJournalOptions['warn']>;
   private readonly lock: JournalLock;
@@ -136,6 +139,11 @@ export class AlertJournal {
 
   get lastSeq(): number {
     return this.next - 1;
+  }
+
+  /** Every entry up to this seq is flushed to disk. */
+  get syncedSeq(): number {
+    return this.syncedThrough;
   }
 
   /** First seqs of the segments, ascending (what readers walk). */

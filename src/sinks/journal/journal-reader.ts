@@ -1,6 +1,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeEntry, segmentName, type JournalPosition, type ReadEntry } from './journal-entry.js';
+import type { EntryCache } from './journal-feed.js';
 
 /**
  * Reads journal entries after a given seq, segment by segment, for one output (or for the status
@@ -19,6 +20,8 @@ export interface JournalReaderOptions {
   /** Entries pruned before this reader got to them: (first missing seq, first seq available). */
   onGap?: (from: number, to: number) => void;
   onBadLine?: (position: JournalPosition, error: unknown) => void;
+  /** Entries decoded by the other readers of this journal (journal-feed.ts): each line is parsed once. */
+  cache?: EntryCache;
 }
 
 const MIN_CHUNK = 64 * 1024;
@@ -63,7 +66,21 @@ export class JournalReader {
     const out: ReadEntry[] = [];
     let bytes = 0;
     if (this.segment === undefined) this.seek(this.afterSeq);
+    const cache = this.opts.cache;
     while (out.length < maxEntries && bytes < maxBytes && this.segment !== undefined) {
+      if (cache !== undefined) {
+        // Entries another reader has decoded, as long as they follow on exactly from here.
+        let hit = cache.get(this.afterSeq + 1, this.segment, this.offset);
+        if (hit !== undefined) {
+          do {
+            out.push(hit.entry);
+            this.afterSeq = hit.entry.seq;
+            this.offset += hit.bytes;
+            bytes += hit.bytes;
+          } while (out.length < maxEntries && bytes < maxBytes && (hit = cache.get(this.afterSeq + 1, this.segment, this.offset)) !== undefined);
+          continue;
+        }
+      }
       const fd = this.open();
       if (fd === undefined) {
         if (!this.advanceSegment()) break;
@@ -90,8 +107,10 @@ export class JournalReader {
           const e = decodeEntry(this.chunk.toString('utf8', start, nl));
           if (e.seq > this.afterSeq) {
             this.afterSeq = e.seq;
-            out.push({ seq: e.seq, alert: e.alert, next: { segment: this.segment as number, offset: this.offset } });
+            const entry: ReadEntry = { seq: e.seq, alert: e.alert, next: { segment: this.segment as number, offset: this.offset } };
+            out.push(entry);
             bytes += nl + 1 - start;
+            cache?.put(entry, this.segment as number, lineStart, nl + 1 - start);
           }
         } catch (err) {
           this.opts.onBadLine?.({ segment: this.segment as number, offset: lineStart }, err);
