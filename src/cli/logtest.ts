@@ -4,7 +4,7 @@ import { formatAlertsLog } from '../alerts/alerts-log-format.js';
 import type { Analysis, Engine } from '../analysis/engine.js';
 import { loadEngine } from '../analysis/engine.js';
 import { loadConfig } from '../config/load.js';
-import { shortHostname } from '../events/hostname.js';
+import { shortHostname } from '../runtime/hostname.js';
 import { printLoadError } from './errors.js';
 import { RecordSplitter } from './logtest-records.js';
 import { runPipeline } from '../analysis/parallel/pipeline.js';

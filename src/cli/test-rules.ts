@@ -1,7 +1,7 @@
 import { loadEngine } from '../analysis/engine.js';
 import { loadConfig } from '../config/load.js';
 import { findIniFiles, formatFailure, runRuleTests } from '../rule-tests/run.js';
-import { shortHostname } from '../events/hostname.js';
+import { shortHostname } from '../runtime/hostname.js';
 import { printLoadError } from './errors.js';
 
 /** `ospatrol test-rules DIR...`: one line per failure, then `N passed, N failed`. */

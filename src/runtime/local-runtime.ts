@@ -1,4 +1,4 @@
-import { shortHostname } from '../events/hostname.js';
+import { shortHostname } from './hostname.js';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Alert } from '../alerts/alert.js';

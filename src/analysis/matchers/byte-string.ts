@@ -5,34 +5,16 @@
  * (latin1). ASCII text is its own byte string, so the common case costs one scan.
  */
 
+import { LastTwo } from './last-two.js';
+
 // eslint-disable-next-line no-control-regex
 const NON_ASCII = /[^\x00-\x7f]/;
 
-let text1: string | undefined;
-let bytes1 = '';
-let text2: string | undefined;
-let bytes2 = '';
+const utf8Bytes = new LastTwo((text) => (NON_ASCII.test(text) ? Buffer.from(text, 'utf8').toString('latin1') : text));
 
-/**
- * The UTF-8 bytes of `text`, one char per byte. The last two are remembered: the patterns tried on
- * an event run on its log again and again, interleaved with a field or the program name.
- */
+/** The UTF-8 bytes of `text`, one char per byte, remembered for the last two texts (last-two.ts). */
 export function toByteString(text: string): string {
-  if (text === text1) return bytes1;
-  if (text === text2) {
-    const t = text1;
-    const b = bytes1;
-    text1 = text2;
-    bytes1 = bytes2;
-    text2 = t;
-    bytes2 = b;
-    return bytes1;
-  }
-  text2 = text1;
-  bytes2 = bytes1;
-  text1 = text;
-  bytes1 = NON_ASCII.test(text) ? Buffer.from(text, 'utf8').toString('latin1') : text;
-  return bytes1;
+  return utf8Bytes.of(text);
 }
 
 /** Back from a byte string to text. Bytes that are not valid UTF-8 become U+FFFD. */

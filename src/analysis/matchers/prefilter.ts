@@ -19,6 +19,8 @@
  * occurs in the text).
  */
 
+import { LastTwo } from './last-two.js';
+
 /** A condition on the lower-cased subject. */
 export type Requirement =
   | { readonly t: 'true' }
@@ -386,31 +388,11 @@ export function passes(c: Prefilter, l: string): boolean {
   }
 }
 
-let k1: string | undefined;
-let v1 = '';
-let k2: string | undefined;
-let v2 = '';
+const lower = new LastTwo((subject) => subject.toLowerCase());
 
-/**
- * `subject.toLowerCase()`, remembered for the last two subjects: the patterns tried on one event
- * run on its log again and again, interleaved with a few field values.
- */
+/** `subject.toLowerCase()`, remembered for the last two subjects (last-two.ts). */
 export function lowerOf(subject: string): string {
-  if (subject === k1) return v1;
-  if (subject === k2) {
-    const k = k1;
-    const v = v1;
-    k1 = k2;
-    v1 = v2;
-    k2 = k;
-    v2 = v;
-    return v1;
-  }
-  k2 = k1;
-  v2 = v1;
-  k1 = subject;
-  v1 = subject.toLowerCase();
-  return v1;
+  return lower.of(subject);
 }
 
 /*

@@ -216,24 +216,24 @@ export class RuleEngine implements CheckContext {
    */
   preEvaluate(ev: EventInfo, dynamicField: ((name: string) => string | undefined) | undefined): number[] {
     const out: number[] = [];
-    this.ev = ev;
-    this.dec = ev.decoder ?? NULL_DECODER;
-    this.decType = categoryOf(this.dec.type);
-    this.trace = undefined;
-    this.dynamicField = dynamicField;
-    this.prepassed = undefined;
+    this.begin(ev, undefined, dynamicField);
     if (this.dec.type !== OSSEC_ALERT_TYPE) preEvaluate(this, this.ruleset.roots, out);
     return out;
   }
 
-  evaluate(ev: EventInfo, opts?: EvaluateOptions): RuleMatch | null {
+  /** The per-event state check.ts reads, for a new event. */
+  private begin(ev: EventInfo, trace: EvaluateOptions['trace'], dynamicField: EvaluateOptions['dynamicField']): void {
     this.ev = ev;
     this.dec = ev.decoder ?? NULL_DECODER;
     this.decType = categoryOf(this.dec.type);
     this.now = Math.floor(ev.time / 1000);
-    this.trace = opts?.trace;
-    this.dynamicField = opts?.dynamicField;
+    this.trace = trace;
+    this.dynamicField = dynamicField;
     this.prepassed = undefined;
+  }
+
+  evaluate(ev: EventInfo, opts?: EvaluateOptions): RuleMatch | null {
+    this.begin(ev, opts?.trace, opts?.dynamicField);
     const passed = opts?.prepassed;
     if (passed !== undefined && this.trace === undefined) {
       const marks = this.passMarks;
