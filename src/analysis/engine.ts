@@ -73,6 +73,11 @@ export class Engine {
     return new Engine(this.decoders, this.ruleset, rules, this.hostname, this.warn, this.memorySize);
   }
 
+  /** Persists the state that waits in memory (check_diff's write-behind). Throws on I/O errors. */
+  close(): void {
+    this.rules.checkDiffStore.close?.();
+  }
+
   summary(): { decoders: number; rules: number; treeNodes: number } {
     return {
       decoders: this.decoders.withProgram.length + this.decoders.withoutProgram.length,

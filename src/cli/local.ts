@@ -3,11 +3,17 @@ import { createLogger } from '../runtime/logger.js';
 import { printLoadError } from './errors.js';
 
 /** `ospatrol local`: runs in the foreground until SIGINT/SIGTERM; SIGHUP reloads. */
-export async function localCommand(opts: { config: string; dir: string; hostname?: string }): Promise<void> {
+export async function localCommand(opts: { config: string; dir: string; hostname?: string; threads?: string }): Promise<void> {
+  const threads = opts.threads === undefined ? undefined : Number(opts.threads);
+  if (threads !== undefined && (!Number.isInteger(threads) || threads < 0 || threads > 64)) {
+    process.stderr.write(`ospatrol: --threads takes a number from 0 to 64, not '${opts.threads}'\n`);
+    process.exitCode = 2;
+    return;
+  }
   const logger = createLogger();
   let rt: LocalRuntime;
   try {
-    rt = await LocalRuntime.start({ configFile: opts.config, stateDir: opts.dir, hostname: opts.hostname, logger });
+    rt = await LocalRuntime.start({ configFile: opts.config, stateDir: opts.dir, hostname: opts.hostname, logger, threads });
   } catch (e) {
     printLoadError(e);
     process.exitCode = 1;

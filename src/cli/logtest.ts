@@ -8,6 +8,7 @@ import { shortHostname } from '../runtime/hostname.js';
 import { printLoadError } from './errors.js';
 import { RecordSplitter } from './logtest-records.js';
 import { runPipeline } from '../analysis/parallel/pipeline.js';
+import { StatelessWorkers } from '../analysis/parallel/stateless-workers.js';
 
 export interface LogtestOptions {
   config: string;
@@ -23,7 +24,7 @@ export interface LogtestOptions {
   recordSeparator?: string;
   /** Each record is this full_command alias's output (logtest-records.ts). */
   fullCommand?: string;
-  /** With -a: this many worker threads do the stateless work (analysis/parallel/). */
+  /** With -a: up to this many worker threads do the stateless work (analysis/parallel/). */
   threads?: string;
 }
 
@@ -36,8 +37,20 @@ export interface LogtestOptions {
  * `--full-command` (logtest-records.ts); a check_diff alert's change is printed in Phase 3.
  */
 export async function logtestCommand(opts: LogtestOptions): Promise<void> {
+  const threads = opts.threads === undefined ? 1 : Number(opts.threads);
+  if (!Number.isInteger(threads) || threads < 1 || threads > 64) {
+    process.stderr.write(`ospatrol-logtest: --threads takes a number from 1 to 64, not '${opts.threads}'\n`);
+    process.exitCode = 2;
+    return;
+  }
+  if (threads > 1 && (!opts.alerts || opts.verbose)) {
+    process.stderr.write('ospatrol-logtest: --threads works with -a (alerts only) and without -v\n');
+    process.exitCode = 2;
+    return;
+  }
   const out = new BufferedOutput(process.stdout);
   const err = new BufferedOutput(process.stderr);
+  let workers: StatelessWorkers | undefined;
   let engine: Engine;
   let prefix = 'ospatrol';
   let hostname = '';
@@ -45,6 +58,16 @@ export async function logtestCommand(opts: LogtestOptions): Promise<void> {
     const config = loadConfig(opts.config);
     prefix = config.global.commandPrefix;
     hostname = opts.hostname ?? config.global.hostname ?? shortHostname();
+    if (threads > 1) {
+      // The first worker loads the rules while this thread does (parallel-analyzer.ts).
+      workers = new StatelessWorkers({
+        configFile: opts.config,
+        hostname,
+        max: threads,
+        warn: (m) => process.stderr.write(`ospatrol-logtest: WARN: ${m}\n`),
+      });
+      workers.grow();
+    }
     engine = loadEngine({
       config,
       hostname,
@@ -53,6 +76,7 @@ export async function logtestCommand(opts: LogtestOptions): Promise<void> {
       warn: (m) => err.write(`ospatrol-logtest: WARN: ${m}\n`),
     });
   } catch (e) {
+    await workers?.close();
     printLoadError(e);
     process.exitCode = 1;
     return;
@@ -69,17 +93,6 @@ export async function logtestCommand(opts: LogtestOptions): Promise<void> {
   }
   if (!opts.quiet) err.write('ospatrol-logtest: Type one log per line.\n\n');
   let exitCode = 0;
-  const threads = opts.threads === undefined ? 1 : Number(opts.threads);
-  if (!Number.isInteger(threads) || threads < 1 || threads > 64) {
-    process.stderr.write(`ospatrol-logtest: --threads takes a number from 1 to 64, not '${opts.threads}'\n`);
-    process.exitCode = 2;
-    return;
-  }
-  if (threads > 1 && (!opts.alerts || opts.verbose)) {
-    process.stderr.write('ospatrol-logtest: --threads works with -a (alerts only) and without -v\n');
-    process.exitCode = 2;
-    return;
-  }
   const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
   const location = opts.location ?? opts.fullCommand ?? 'stdin';
   const kind = opts.fullCommand !== undefined ? 'command' : 'localfile';
@@ -98,14 +111,12 @@ export async function logtestCommand(opts: LogtestOptions): Promise<void> {
     if (expected) exitCode = unitTestStatus(a, expected);
   };
   const splitter = new RecordSplitter({ separator: opts.recordSeparator, fullCommand: opts.fullCommand, prefix });
-  if (threads > 1) {
+  if (workers !== undefined) {
     // The same results from several threads (analysis/parallel/pipeline.ts).
     rl.close();
     const done = runPipeline({
-      configFile: opts.config,
       engine,
-      hostname,
-      workers: threads,
+      workers,
       input: process.stdin,
       location,
       kind,

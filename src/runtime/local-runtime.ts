@@ -1,8 +1,11 @@
 import { shortHostname } from './hostname.js';
 import { mkdirSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Alert } from '../alerts/alert.js';
 import { loadEngine, type Engine } from '../analysis/engine.js';
+import { ParallelAnalyzer } from '../analysis/parallel/parallel-analyzer.js';
+import { StatelessWorkers } from '../analysis/parallel/stateless-workers.js';
 import { loadConfig } from '../config/load.js';
 import type { OspatrolConfig } from '../config/model.js';
 import { ErrorCodes, OspatrolError } from '../errors.js';
@@ -12,7 +15,7 @@ import type { RunnerStatus } from '../sinks/delivery/output-runner.js';
 import { AlertJournal } from '../sinks/journal/alert-journal.js';
 import { cursorsDir, journalDir } from '../sinks/journal/paths.js';
 import { createSources } from '../sources/create.js';
-import type { Source, SourceContext } from '../sources/source.js';
+import type { AckMark, Acknowledging, Source, SourceContext } from '../sources/source.js';
 import type { Logger } from './logger.js';
 import { OutputHost } from './output-host.js';
 
@@ -24,7 +27,16 @@ export interface LocalRuntimeOptions {
   logger: Logger;
   /** E-mail grouping delay (tests); default 10 s. */
   emailGroupDelayMs?: number;
+  /**
+   * Most worker threads for decoding and the stateless rule filters (parallel-analyzer.ts); they
+   * start only while analysis keeps this thread saturated. 0: analyse on this thread only.
+   * Default: the number of cores, at most 4.
+   */
+  threads?: number;
 }
+
+/** Marks of the sources that acknowledge, taken when a batch of their events went to analysis. */
+type Marks = [Acknowledging, AckMark][];
 
 /** Alerts kept in memory while the journal cannot be written (disk full), retried every second. */
 const MAX_UNJOURNALED = 10_000;
@@ -48,6 +60,9 @@ export class LocalRuntime {
   readonly counters = new Map<string, number>();
   private config!: OspatrolConfig;
   private engine!: Engine;
+  private analyzer!: ParallelAnalyzer<Marks>;
+  /** The engine the analyzer feeds (during a reload, the previous one until it is drained). */
+  private analyzerEngine!: Engine;
   private journal!: AlertJournal;
   private outputs!: OutputHost;
   private outputNames: string[] = [];
@@ -64,6 +79,8 @@ export class LocalRuntime {
       now: () => Date.now(),
       log: (level, msg, data) => log[level](msg, data),
       count: (name, by = 1) => this.count(name, by),
+      room: () => this.analyzer.room(),
+      settle: () => this.analyzer.drain(),
     };
   }
 
@@ -72,6 +89,7 @@ export class LocalRuntime {
     const rt = new LocalRuntime(opts);
     mkdirSync(opts.stateDir, { recursive: true, mode: 0o700 });
     rt.load();
+    rt.startAnalyzer();
     rt.openJournal();
     rt.outputs = new OutputHost({
       stateDir: opts.stateDir,
@@ -85,6 +103,7 @@ export class LocalRuntime {
     } catch (e) {
       await rt.outputs.close();
       rt.journal.close();
+      await rt.analyzer.close();
       throw e;
     }
     rt.startSources();
@@ -163,9 +182,9 @@ export class LocalRuntime {
     this.sources = createSources(this.config.localfiles, this.ctx, {
       prefix: this.config.global.commandPrefix,
       // File positions are saved every second (the journal's flush period too), so a kill -9 makes
-      // at most about a second of lines be read again; positions only ever lag, never lead, what
-      // the engine has handled, so nothing is lost.
-      logfile: { checkpointIntervalMs: 1000 },
+      // at most about a second of lines be read again. They move only when the analyzer has
+      // handled the lines (acknowledge, in afterBatch): they lag, never lead, so nothing is lost.
+      logfile: { checkpointIntervalMs: 1000, ackMode: 'explicit' },
     });
     for (const s of this.sources) s.start(this.handle);
   }
@@ -178,9 +197,60 @@ export class LocalRuntime {
   /** The seam between collection and analysis. */
   private readonly handle = (event: Event): void => {
     this.count('events');
-    const alert = this.engine.process(event);
-    if (alert) this.deliver(alert);
+    this.analyzer.submit(event);
   };
+
+  /**
+   * The analyzer for the current engine: events are analysed on this thread, or, while that
+   * keeps it saturated, decoded and prefiltered on worker threads and finished here in order.
+   */
+  private startAnalyzer(): void {
+    const engine = this.engine;
+    this.analyzerEngine = engine;
+    const workers = new StatelessWorkers({
+      configFile: this.opts.configFile,
+      hostname: this.hostname,
+      max: this.opts.threads ?? Math.min(4, availableParallelism()),
+      warn: (m) => {
+        this.count('analysis.worker_failed');
+        this.opts.logger.warn(m);
+      },
+    });
+    this.analyzer = new ParallelAnalyzer<Marks>({
+      engine,
+      workers,
+      onGrow: (threads) => this.opts.logger.info('analysis is busy: worker thread started', { threads }),
+      consume: (lf, detail, forwarded, prepassed) => {
+        const alert = engine.processDecoded(lf, detail, forwarded, prepassed);
+        if (alert) this.deliver(alert);
+      },
+      mark: () => {
+        const marks: Marks = [];
+        for (const s of this.sources) if (isAcknowledging(s)) marks.push([s, s.mark()]);
+        return marks;
+      },
+      afterBatch: (marks) => {
+        // The alerts of these events are in the journal: their positions may be saved.
+        for (const [s, m] of marks) s.acknowledge(m);
+      },
+    });
+  }
+
+  /**
+   * Lets every event submitted be analysed, stops the worker threads, and writes the state the
+   * engine that analysed them keeps in memory (a reload's new engine reads it from disk).
+   */
+  private async stopAnalyzer(): Promise<void> {
+    await this.analyzer.drain();
+    const failed = this.analyzer.failed;
+    if (failed > 0) this.count('analysis.failed', failed);
+    await this.analyzer.close();
+    try {
+      this.analyzerEngine.close();
+    } catch (e) {
+      this.opts.logger.error('cannot write the check_diff state; it stays in queue/diff-pending.log for the next start', { error: e });
+    }
+  }
 
   /**
    * Appends the alert to the journal, synchronously: once this returns the alert survives a crash
@@ -242,6 +312,9 @@ export class LocalRuntime {
       return false;
     }
     await this.stopSources();
+    // Events already taken are finished by the engine that took them (its state is on disk).
+    await this.stopAnalyzer();
+    this.startAnalyzer();
     await this.stopOutputs();
     try {
       await this.startOutputs();
@@ -254,6 +327,8 @@ export class LocalRuntime {
       } catch (again) {
         this.opts.logger.error('the previous outputs could not start again either; alerts wait in the journal', { error: again });
       }
+      await this.stopAnalyzer();
+      this.startAnalyzer();
       this.startSources();
       this.opts.logger.error('reload failed: an output could not start; keeping the running configuration', { error: e });
       return false;
@@ -265,6 +340,7 @@ export class LocalRuntime {
 
   async stop(): Promise<void> {
     await this.stopSources();
+    await this.stopAnalyzer();
     if (this.retryTimer) clearTimeout(this.retryTimer);
     if (this.unjournaled.length > 0) this.retryUnjournaled();
     if (this.retryTimer) clearTimeout(this.retryTimer);
@@ -283,4 +359,6 @@ export class LocalRuntime {
   }
 }
 
-
+function isAcknowledging(s: Source): s is Source & Acknowledging {
+  return typeof (s as Partial<Acknowledging>).acknowledge === 'function' && typeof (s as Partial<Acknowledging>).mark === 'function';
+}

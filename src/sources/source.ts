@@ -66,6 +66,18 @@ export interface SourceContext {
   count: Counter;
   /** Defaults to the global `setTimeout`/`clearTimeout`. */
   timers?: Timers;
+  /**
+   * Back-pressure from whoever takes the events: undefined to go on, or a promise resolved once
+   * there is room again. Sources that can wait (files, which keep their data) await it before
+   * reading more; the others (command output) go on.
+   */
+  room?(): Promise<void> | undefined;
+  /**
+   * Resolves once every event emitted so far is handled and acknowledged: an `explicit` source
+   * awaits it after its last emit, before its last checkpoint, so a stop does not leave handled
+   * events to be read again.
+   */
+  settle?(): Promise<void>;
 }
 
 /** Every counter a source may bump, in one place so dashboards and docs agree. */

@@ -43,9 +43,9 @@ export interface Running {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts `ospatrol local` as a real child process. */
-export function startLocal(conf: string, stateDir: string, hostname = 'host'): Running {
-  const child = spawn(process.execPath, [cliPath, 'local', '-c', conf, '-D', stateDir, '--hostname', hostname], {
+/** Starts `ospatrol local` as a real child process (`args`: more options). */
+export function startLocal(conf: string, stateDir: string, hostname = 'host', args: string[] = []): Running {
+  const child = spawn(process.execPath, [cliPath, 'local', '-c', conf, '-D', stateDir, '--hostname', hostname, ...args], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let err = '';

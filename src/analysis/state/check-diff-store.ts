@@ -34,6 +34,8 @@ export interface CheckDiffStore {
   writeText(key: DiffKey, text: string): void;
   /** Replaces (or with undefined, removes) the option state kept beside it (flapping). */
   writeExtra(key: DiffKey, extra: string | undefined): void;
+  /** Persists whatever waits in memory (see check-diff-write-behind.ts). Throws on I/O errors. */
+  close?(): void;
 }
 
 export interface DiffKey {

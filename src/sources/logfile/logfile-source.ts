@@ -150,6 +150,7 @@ export class LogfileSource implements Source, Acknowledging {
     this.wake();
     await this.loop;
     this.markReady();
+    if (!this.opts.ackOnEmit) await this.ctx.settle?.();
     // Positions first: closing must not move them (the current file is left at its checkpoint).
     this.saveCheckpoint();
     for (const { tailer } of this.tailers.values()) await tailer.close(false);
@@ -189,6 +190,11 @@ export class LogfileSource implements Source, Acknowledging {
     }
     while (!this.stopping) {
       let more = false;
+      const room = this.ctx.room?.();
+      if (room !== undefined) {
+        await room;
+        if (this.stopping) break;
+      }
       try {
         more = await this.tick();
       } catch (e) {

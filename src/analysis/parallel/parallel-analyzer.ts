@@ -1,0 +1,307 @@
+import { performance, type EventLoopUtilization } from 'node:perf_hooks';
+import type { Event } from '../../events/event.js';
+import { DecodeDetail } from '../decoders/decode.js';
+import type { ForwardedAlert } from '../decoders/types.js';
+import type { Engine } from '../engine.js';
+import type { EventInfo } from '../event-info.js';
+import { decodeEvent, decoderRefs, splitBatch } from './codec.js';
+import type { BatchIn, Run, StatelessWorkers, WorkersListener } from './stateless-workers.js';
+
+/**
+ * One event ready for the stateful rules: decoded, with `prepassed` (the nodes whose stateless
+ * filters passed, RuleEngine.preEvaluate) when a worker did it, undefined when done on this thread.
+ */
+export type Consume = (lf: EventInfo, detail: DecodeDetail, forwarded: ForwardedAlert | undefined, prepassed: readonly number[] | undefined) => void;
+
+export interface ParallelAnalyzerOptions<M> {
+  /** The engine on this thread: it runs the stateful rules, and everything while no worker is ready. */
+  engine: Engine;
+  /** Worker threads (already started, e.g. before the engine was loaded, or none yet). */
+  workers: StatelessWorkers;
+  /** Each event, in submission order. */
+  consume: Consume;
+  /**
+   * Taken when events leave for a worker: a note of everything submitted so far (e.g. the
+   * sources' read positions), handed to afterBatch once those events are consumed.
+   */
+  mark?: () => M;
+  /** After a run of consumed events, with the mark taken when the last of them was submitted. */
+  afterBatch?: (mark: M) => void;
+  /**
+   * When the first worker starts: `now` (a long input is known to come, as in logtest), or `busy`
+   * (default): once this thread has been saturated for `busyMs` (a daemon at rest needs none).
+   */
+  start?: 'now' | 'busy';
+  /** A worker thread was started because of load (threads: how many now). */
+  onGrow?: (threads: number) => void;
+  /** Saturation, in ms, before the first worker is started (default 500; see grow()). */
+  firstBusyMs?: number;
+  /** Saturation, in ms, before another worker is started (default 1000). */
+  busyMs?: number;
+  batchSize?: number;
+  /** Batches in flight per ready worker before room() asks the producer to wait. */
+  maxInFlight?: number;
+}
+
+interface InFlight<M> {
+  batch: BatchIn;
+  mark: M | undefined;
+  /** The worker's answer, once it came. */
+  events: string | undefined;
+  /** No worker will answer: do it on this thread when its turn comes. */
+  here: boolean;
+}
+
+const CHECK_MS = 250;
+
+/**
+ * The engine on every core, with the results of one thread. Events go in by `submit`, in order;
+ * they come out by `consume`, in the same order. While no worker is ready (at rest, or while one
+ * loads) an event is analysed right here, at once. Under load, events go in batches to worker
+ * threads (stateless-worker.ts) that pre-decode, decode and run the rules' stateless filters; this
+ * thread takes the batches back in order and runs, event by event, what depends on earlier events
+ * (check_diff, first-time-seen, lists, history searches, ignore timers), reading the stateless
+ * results instead of computing them. A worker that dies hands its batches back to this thread.
+ *
+ * Workers start one at a time: the first once this thread is saturated (or at once), another once
+ * all of them have been saturated for `busyMs`. Each costs its own copy of the rules (memory, and
+ * about as much CPU to load as this thread took) and its own JIT warm-up, so short bursts are
+ * cheaper on fewer threads.
+ */
+export class ParallelAnalyzer<M = undefined> implements WorkersListener {
+  private readonly engine: Engine;
+  private readonly workers: StatelessWorkers;
+  private readonly consume: Consume;
+  private readonly mark: (() => M) | undefined;
+  private readonly afterBatch: ((mark: M) => void) | undefined;
+  private settleScheduled = false;
+  private readonly batchSize: number;
+  private readonly maxInFlight: number;
+  private readonly busyMs: number;
+  private readonly firstBusyMs: number;
+  private readonly onGrow: (threads: number) => void;
+  private readonly refs;
+  private readonly detail = new DecodeDetail(false);
+  private readonly inFlight = new Map<number, InFlight<M>>();
+  private sent = 0;
+  private next = 0;
+  private messages: string[] = [];
+  private runs: Run[] = [];
+  private flushScheduled = false;
+  private roomWaiters: (() => void)[] = [];
+  private drainWaiters: (() => void)[] = [];
+  private readonly timer: NodeJS.Timeout;
+  private mainElu: EventLoopUtilization = performance.eventLoopUtilization();
+  private busySince: number | undefined;
+  private closed = false;
+  /** Events that could not be analysed (counted, never fatal). */
+  failed = 0;
+
+  constructor(opts: ParallelAnalyzerOptions<M>) {
+    this.engine = opts.engine;
+    this.workers = opts.workers;
+    this.consume = opts.consume;
+    this.mark = opts.mark;
+    this.afterBatch = opts.afterBatch;
+    this.batchSize = opts.batchSize ?? 512;
+    this.maxInFlight = opts.maxInFlight ?? 4;
+    this.busyMs = opts.busyMs ?? 1000;
+    this.firstBusyMs = opts.firstBusyMs ?? 500;
+    this.onGrow = opts.onGrow ?? (() => {});
+    this.refs = decoderRefs(this.engine.decoders);
+    this.workers.listener = this;
+    this.workers.expectShape(this.engine.ruleset.shape);
+    if (opts.start === 'now' && this.workers.size === 0) this.workers.grow();
+    this.timer = setInterval(() => this.grow(), CHECK_MS);
+    this.timer.unref();
+  }
+
+  /** Worker threads started (some may still be loading). */
+  get threads(): number {
+    return this.workers.size;
+  }
+
+  /** Analyse `event` after every event submitted before it. */
+  submit(event: Event): void {
+    if (this.messages.length === 0 && this.inFlight.size === 0 && this.workers.readyCount === 0) {
+      this.here(event);
+      this.settleSoon();
+      return;
+    }
+    const last = this.runs.length > 0 ? this.runs[this.runs.length - 1] : undefined;
+    if (last !== undefined && last.location === event.location && last.receivedAt === event.receivedAt && last.kind === event.kind && last.agent === event.agent) {
+      last.count++;
+    } else {
+      this.runs.push({ count: 1, location: event.location, kind: event.kind, receivedAt: event.receivedAt, agent: event.agent });
+    }
+    this.messages.push(event.message);
+    if (this.messages.length >= this.batchSize) this.flush();
+    else if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  /**
+   * Undefined when the producer may go on; else a promise resolved once there is room again (a
+   * producer that can wait, like a file being read, should).
+   */
+  room(): Promise<void> | undefined {
+    if (this.inFlight.size < this.maxInFlight * Math.max(1, this.workers.readyCount)) return undefined;
+    return new Promise((resolve) => this.roomWaiters.push(resolve));
+  }
+
+  /** Resolves once every event submitted so far was consumed. */
+  drain(): Promise<void> {
+    this.flush();
+    if (this.inFlight.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.drainWaiters.push(resolve));
+  }
+
+  /** Stops the workers. Call drain() first: what is still in flight is dropped. */
+  async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.timer);
+    await this.workers.close();
+  }
+
+  /**
+   * Events analysed at once, on submit: afterBatch runs once the current burst is over, if by then
+   * nothing is in flight, so that the mark it gets covers only consumed events. (When something
+   * is in flight, that batch's own mark covers these events too.)
+   */
+  private settleSoon(): void {
+    if (this.settleScheduled || this.afterBatch === undefined) return;
+    this.settleScheduled = true;
+    setImmediate(() => {
+      this.settleScheduled = false;
+      if (this.inFlight.size === 0 && this.messages.length === 0) this.afterBatch?.(this.mark?.() as M);
+    });
+  }
+
+  /** Sends the events gathered so far: to a worker, or, with none ready, analyses them here in turn. */
+  private flush(): void {
+    this.flushScheduled = false;
+    if (this.messages.length === 0) return;
+    const batch: BatchIn = { seq: this.sent++, messages: this.messages, runs: this.runs };
+    this.messages = [];
+    this.runs = [];
+    const entry: InFlight<M> = { batch, mark: this.mark?.(), events: undefined, here: false };
+    this.inFlight.set(batch.seq, entry);
+    if (!this.workers.post(batch)) entry.here = true;
+    this.pump();
+  }
+
+  /** A worker answered. */
+  done(seq: number, events: string): void {
+    const e = this.inFlight.get(seq);
+    if (e === undefined) return;
+    e.events = events;
+    this.pump();
+  }
+
+  /** A worker died before answering these: they are done here when their turn comes. */
+  lost(seqs: number[]): void {
+    for (const s of seqs) {
+      const e = this.inFlight.get(s);
+      if (e !== undefined && e.events === undefined) e.here = true;
+    }
+    this.pump();
+  }
+
+  /** A worker became ready: batches waiting for one are posted. */
+  ready(): void {
+    this.pump();
+  }
+
+  /** Consumes, in order, every batch whose turn it is and that is ready to be consumed. */
+  private pump(): void {
+    for (let e = this.inFlight.get(this.next); e !== undefined; e = this.inFlight.get(this.next)) {
+      if (e.events !== undefined) this.consumeEncoded(e.batch, e.events);
+      else if (e.here) this.consumeHere(e.batch);
+      else break;
+      this.inFlight.delete(this.next);
+      this.next++;
+      if (this.afterBatch !== undefined) this.afterBatch(e.mark as M);
+    }
+    if (this.roomWaiters.length > 0 && this.room() === undefined) for (const w of this.roomWaiters.splice(0)) w();
+    if (this.inFlight.size === 0 && this.messages.length === 0) for (const w of this.drainWaiters.splice(0)) w();
+  }
+
+  private consumeEncoded(batch: BatchIn, events: string): void {
+    const items = splitBatch(events);
+    let m = 0;
+    for (const run of batch.runs) {
+      const event: Event = { location: run.location, message: '', receivedAt: run.receivedAt, kind: run.kind, agent: run.agent };
+      for (let i = 0; i < run.count; i++, m++) {
+        event.message = batch.messages[m];
+        let d;
+        try {
+          d = decodeEvent(items[m], event, this.refs, this.detail);
+        } catch {
+          d = undefined;
+        }
+        if (d === undefined) {
+          this.failed++;
+          continue;
+        }
+        this.consume(d.lf, this.detail, d.forwarded, d.passed);
+      }
+    }
+  }
+
+  private consumeHere(batch: BatchIn): void {
+    let m = 0;
+    for (const run of batch.runs) {
+      for (let i = 0; i < run.count; i++, m++) {
+        this.here({ location: run.location, message: batch.messages[m], receivedAt: run.receivedAt, kind: run.kind, agent: run.agent });
+      }
+    }
+  }
+
+  private here(event: Event): void {
+    let d;
+    try {
+      d = this.engine.decodeEvent(event, this.detail);
+    } catch {
+      this.failed++;
+      return;
+    }
+    this.consume(d.lf, this.detail, d.forwarded, undefined);
+  }
+
+  /**
+   * Adds a worker when the ones there cannot keep up: the first once this thread has been
+   * saturated for firstBusyMs, another once every ready worker has been for busyMs. Starting a
+   * worker costs about what this thread spent loading the rules (0.4 s of CPU with OSSEC's
+   * ruleset), so waiting about that long before paying it keeps short bursts from costing more
+   * than they gain (the ski-rental rule).
+   */
+  private grow(): void {
+    if (this.closed || !this.workers.canGrow) return;
+    const now = performance.now();
+    if (this.workers.size > this.workers.readyCount) {
+      this.busySince = undefined; // one is loading: judge again once it helps
+      return;
+    }
+    let saturated: boolean;
+    if (this.workers.size === 0) {
+      const elu = performance.eventLoopUtilization(this.mainElu);
+      this.mainElu = performance.eventLoopUtilization();
+      saturated = elu.utilization > 0.8;
+    } else {
+      const least = this.workers.leastUtilisation();
+      saturated = least !== undefined && least > 0.85 && this.inFlight.size >= this.workers.readyCount;
+    }
+    if (!saturated) {
+      this.busySince = undefined;
+      return;
+    }
+    this.busySince ??= now;
+    if (now - this.busySince >= (this.workers.size === 0 ? this.firstBusyMs : this.busyMs)) {
+      this.busySince = undefined;
+      this.workers.grow();
+      this.onGrow(this.workers.size);
+    }
+  }
+}
