@@ -158,3 +158,24 @@ export function percentile(sorted, p) {
 }
 
 export const fmt = (n, d = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }) : 'n/a');
+
+/**
+ * What the machine's second core is worth right now: a fixed CPU loop alone on core 0, then two
+ * copies at once on cores 0 and 1; the capacity is 2 x (time alone) / (time of the pair), 2.0 on
+ * two free cores. On shared machines the second vCPU is often not free (seen here: 1.3x to 2.0x
+ * within minutes), which bounds any parallel gain measured in the same minutes.
+ */
+export function parallelCapacity(reps = 3) {
+  if (!hasTaskset) return undefined;
+  const loop = 'let x=0;for(let i=0;i<2e8;i++)x+=i%7;';
+  const timeOf = (cpus) => {
+    const t = performance.now();
+    const script = cpus.map((c) => `taskset -c ${c} ${process.execPath} -e '${loop}' &`).join(' ') + ' wait';
+    spawnSync('bash', ['-c', script]);
+    return performance.now() - t;
+  };
+  const ratios = [];
+  for (let r = 0; r < reps; r++) ratios.push((2 * timeOf([0])) / timeOf([0, 1]));
+  ratios.sort((a, b) => a - b);
+  return { capacity: ratios[Math.floor(ratios.length / 2)], runs: ratios };
+}

@@ -2,11 +2,13 @@
  * `logtest -a`, whole process, ours against the real `ossec-logtest -a`, both with the whole OSSEC
  * 4.3.0 ruleset, on the same corpus, in the same run. Each is run `reps` times, interleaved, pinned
  * to one core (taskset), best wall time kept. Ours is also run on both cores, one thread and then
- * `--threads 2` (two worker threads decode and run the stateless rule filters, the main thread the
- * stateful ones in order: src/analysis/parallel/). The alerts of both engines are compared record by record.
+ * `--threads 2` (a worker thread and the main thread share decoding and the stateless rule
+ * filters, the main thread runs the stateful ones in order: src/analysis/parallel/). The alerts of
+ * both engines are compared record by record. The machine's parallel capacity (lib.mjs) is measured
+ * before and after the parallel runs of each size.
  */
 import { join } from 'node:path';
-import { cacheDir, canRunOssec, cli, compareAlerts, corpus, normalisedAlerts, oracle, ossecConf, runTimed } from './lib.mjs';
+import { cacheDir, canRunOssec, cli, compareAlerts, corpus, normalisedAlerts, oracle, ossecConf, parallelCapacity, runTimed } from './lib.mjs';
 
 
 export async function benchLogtest({ sizes, reps = 2, log = console.log }) {
@@ -16,6 +18,7 @@ export async function benchLogtest({ sizes, reps = 2, log = console.log }) {
     // 1 MB line is ~170 events there and one here; those are timed alone (bench/engine.mjs).
     const file = await corpus(events, { hostile: false });
     const runs = { ossec: [], ours1: [], ours2: [], parallel2: [] };
+    const capacity = [parallelCapacity()];
     const outFile = (name) => join(cacheDir, `alerts-${name}-${events}.log`);
     for (let r = 0; r < reps; r++) {
       if (canRunOssec) runs.ossec.push(await runTimed(oracle, ['ossec', '-q', '-a'], { stdin: file, stdout: outFile('ossec'), cpuList: '0' }));
@@ -23,8 +26,9 @@ export async function benchLogtest({ sizes, reps = 2, log = console.log }) {
       runs.ours2.push(await runTimed(process.execPath, [cli, 'logtest', '-q', '-a', '-c', ossecConf], { stdin: file, stdout: outFile('ours2'), cpuList: '0,1' }));
       runs.parallel2.push(await runTimed(process.execPath, [cli, 'logtest', '-q', '-a', '--threads', '2', '-c', ossecConf], { stdin: file, stdout: outFile('par'), cpuList: '0,1' }));
     }
+    capacity.push(parallelCapacity());
     const best = (xs) => (xs.length === 0 ? undefined : xs.reduce((a, b) => (b.wall < a.wall ? b : a)));
-    const row = { events };
+    const row = { events, parallelCapacity: capacity.filter(Boolean).map((c) => Number(c.capacity.toFixed(2))) };
     for (const [k, xs] of Object.entries(runs)) {
       const b = best(xs);
       if (!b) continue;

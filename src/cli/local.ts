@@ -5,8 +5,8 @@ import { printLoadError } from './errors.js';
 /** `ospatrol local`: runs in the foreground until SIGINT/SIGTERM; SIGHUP reloads. */
 export async function localCommand(opts: { config: string; dir: string; hostname?: string; threads?: string }): Promise<void> {
   const threads = opts.threads === undefined ? undefined : Number(opts.threads);
-  if (threads !== undefined && (!Number.isInteger(threads) || threads < 0 || threads > 64)) {
-    process.stderr.write(`ospatrol: --threads takes a number from 0 to 64, not '${opts.threads}'\n`);
+  if (threads !== undefined && (!Number.isInteger(threads) || threads < 1 || threads > 64)) {
+    process.stderr.write(`ospatrol: --threads takes a number from 1 to 64, not '${opts.threads}'\n`);
     process.exitCode = 2;
     return;
   }

@@ -24,7 +24,7 @@ export interface LogtestOptions {
   recordSeparator?: string;
   /** Each record is this full_command alias's output (logtest-records.ts). */
   fullCommand?: string;
-  /** With -a: up to this many worker threads do the stateless work (analysis/parallel/). */
+  /** With -a: analyse on this many threads, this one included (analysis/parallel/). */
   threads?: string;
 }
 
@@ -63,7 +63,7 @@ export async function logtestCommand(opts: LogtestOptions): Promise<void> {
       workers = new StatelessWorkers({
         configFile: opts.config,
         hostname,
-        max: threads,
+        max: threads - 1,
         warn: (m) => process.stderr.write(`ospatrol-logtest: WARN: ${m}\n`),
       });
       workers.grow();

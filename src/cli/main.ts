@@ -32,7 +32,7 @@ program
   .option('-c, --config <file>', 'configuration file', 'etc/ospatrol.conf')
   .option('-D, --dir <dir>', 'state directory (alerts, databases, positions, diff state)', 'var')
   .option('--hostname <name>', 'name of this host in alerts (default: the short host name)')
-  .option('-t, --threads <n>', 'most worker threads for decoding and the stateless rule filters, started only under load; 0: none (default: the cores, at most 4)')
+  .option('-t, --threads <n>', 'most analysis threads, this one included; the others start only under load and decode and run the stateless rule filters (default: the cores, at most 4)')
   .action(localCommand);
 
 program
@@ -54,7 +54,7 @@ program
   .option('--location <name>', 'location of every event, e.g. a command alias (default: stdin)')
   .option('--record-separator <line>', 'read multi-line events: a line equal to <line> ends each event (e.g. ---)')
   .option('--full-command <alias>', "each event is the output of a full_command with this alias (as <prefix>: output: '<alias>':)")
-  .option('-t, --threads <n>', 'with -a: decode and run the stateless rule filters on up to n worker threads, added while they are all busy (same alerts, in the same order)')
+  .option('-t, --threads <n>', 'with -a: analyse on n threads, this one included: the others decode and run the stateless rule filters (same alerts, in the same order)')
   .action(logtestCommand);
 
 program

@@ -28,9 +28,9 @@ export interface LocalRuntimeOptions {
   /** E-mail grouping delay (tests); default 10 s. */
   emailGroupDelayMs?: number;
   /**
-   * Most worker threads for decoding and the stateless rule filters (parallel-analyzer.ts); they
-   * start only while analysis keeps this thread saturated. 0: analyse on this thread only.
-   * Default: the number of cores, at most 4.
+   * Most analysis threads, this one included (parallel-analyzer.ts): the others decode and run
+   * the stateless rule filters, and start only while analysis keeps this thread saturated.
+   * 1: this thread only. Default: the number of cores, at most 4.
    */
   threads?: number;
 }
@@ -210,7 +210,7 @@ export class LocalRuntime {
     const workers = new StatelessWorkers({
       configFile: this.opts.configFile,
       hostname: this.hostname,
-      max: this.opts.threads ?? Math.min(4, availableParallelism()),
+      max: (this.opts.threads ?? Math.min(4, availableParallelism())) - 1,
       warn: (m) => {
         this.count('analysis.worker_failed');
         this.opts.logger.warn(m);
@@ -219,7 +219,7 @@ export class LocalRuntime {
     this.analyzer = new ParallelAnalyzer<Marks>({
       engine,
       workers,
-      onGrow: (threads) => this.opts.logger.info('analysis is busy: worker thread started', { threads }),
+      onGrow: (workers) => this.opts.logger.info('analysis is busy: worker thread started', { workers }),
       consume: (lf, detail, forwarded, prepassed) => {
         const alert = engine.processDecoded(lf, detail, forwarded, prepassed);
         if (alert) this.deliver(alert);

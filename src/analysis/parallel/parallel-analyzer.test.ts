@@ -100,14 +100,13 @@ test('a worker that dies hands its batches back: nothing is lost or reordered', 
   const { a, out, workers } = analyzer(OWN_CONF, { max: 1, start: 'now', batchSize: 8, warn: (m) => warnings.push(m) });
   await until('a worker', () => workers.readyCount > 0);
   const events = checkDiffEvents(400);
-  for (let i = 0; i < 200; i++) a.submit(events[i]);
-  // A batch the worker cannot read kills it (an uncaught error in the thread), with real batches
-  // of the analyzer still unanswered behind it.
+  // A batch the worker cannot read kills it (an uncaught error in the thread); the analyzer's
+  // batches posted to it meanwhile die with it, unanswered.
   workers.post({ seq: 1e9, messages: ['x'], runs: [null as never] });
-  for (let i = 200; i < 400; i++) a.submit(events[i]);
+  for (const e of events) a.submit(e);
   await a.drain();
   assert.deepEqual(out, serial(OWN_CONF, events));
-  assert.ok(warnings.some((w) => /worker thread (failed|exited)/.test(w)), warnings.join('\n'));
+  await until('the warning', () => warnings.some((w) => /worker thread (failed|exited)/.test(w)));
   assert.equal(workers.size, 0, 'the worker is gone: the rest was analysed here');
   await a.close();
 });

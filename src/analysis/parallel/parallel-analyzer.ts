@@ -29,27 +29,38 @@ export interface ParallelAnalyzerOptions<M> {
   afterBatch?: (mark: M) => void;
   /**
    * When the first worker starts: `now` (a long input is known to come, as in logtest), or `busy`
-   * (default): once this thread has been saturated for `busyMs` (a daemon at rest needs none).
+   * (default): once this thread has been saturated for `firstBusyMs` (a daemon at rest needs none).
    */
   start?: 'now' | 'busy';
-  /** A worker thread was started because of load (threads: how many now). */
-  onGrow?: (threads: number) => void;
+  /** A worker thread was started because of load (workers: how many now). */
+  onGrow?: (workers: number) => void;
   /** Saturation, in ms, before the first worker is started (default 500; see grow()). */
   firstBusyMs?: number;
   /** Saturation, in ms, before another worker is started (default 1000). */
   busyMs?: number;
   batchSize?: number;
-  /** Batches in flight per ready worker before room() asks the producer to wait. */
+  /** Batches waiting or in flight per thread before room() asks the producer to wait (default 8). */
   maxInFlight?: number;
+  /** Batches a worker holds at once (default 8): enough that it never waits while this thread is busy. */
+  perWorker?: number;
 }
 
 interface InFlight<M> {
   batch: BatchIn;
   mark: M | undefined;
+  /** Posted to a worker and not answered yet. */
+  posted: boolean;
   /** The worker's answer, once it came. */
   events: string | undefined;
-  /** No worker will answer: do it on this thread when its turn comes. */
-  here: boolean;
+  /** Decoded and prefiltered on this thread ahead of its turn (null: an event that threw). */
+  prepared: (Prepared | null)[] | undefined;
+}
+
+interface Prepared {
+  lf: EventInfo;
+  forwarded: ForwardedAlert | undefined;
+  passed: number[];
+  slots: (string | undefined)[];
 }
 
 const CHECK_MS = 250;
@@ -61,12 +72,17 @@ const CHECK_MS = 250;
  * threads (stateless-worker.ts) that pre-decode, decode and run the rules' stateless filters; this
  * thread takes the batches back in order and runs, event by event, what depends on earlier events
  * (check_diff, first-time-seen, lists, history searches, ignore timers), reading the stateless
- * results instead of computing them. A worker that dies hands its batches back to this thread.
+ * results instead of computing them.
+ *
+ * The work is shared, not handed off: a worker holds at most `perWorker` batches, and when this
+ * thread waits for the batch whose turn it is, it does the stateless work of the next batch no
+ * worker has taken. So on two cores one worker keeps both busy, whichever side is faster, without
+ * a third thread competing for them. A worker that dies hands its batches back.
  *
  * Workers start one at a time: the first once this thread is saturated (or at once), another once
- * all of them have been saturated for `busyMs`. Each costs its own copy of the rules (memory, and
- * about as much CPU to load as this thread took) and its own JIT warm-up, so short bursts are
- * cheaper on fewer threads.
+ * this thread and every worker have been saturated for `busyMs`. Each costs its own copy of the
+ * rules (memory, and about as much CPU to load as this thread took) and its own JIT warm-up, so
+ * short bursts are cheaper on fewer threads.
  */
 export class ParallelAnalyzer<M = undefined> implements WorkersListener {
   private readonly engine: Engine;
@@ -74,20 +90,25 @@ export class ParallelAnalyzer<M = undefined> implements WorkersListener {
   private readonly consume: Consume;
   private readonly mark: (() => M) | undefined;
   private readonly afterBatch: ((mark: M) => void) | undefined;
-  private settleScheduled = false;
   private readonly batchSize: number;
   private readonly maxInFlight: number;
+  private readonly perWorker: number;
   private readonly busyMs: number;
   private readonly firstBusyMs: number;
-  private readonly onGrow: (threads: number) => void;
+  private readonly onGrow: (workers: number) => void;
   private readonly refs;
   private readonly detail = new DecodeDetail(false);
+  /** Every batch not consumed yet, by sequence number. */
   private readonly inFlight = new Map<number, InFlight<M>>();
+  /** Batches no worker holds and not prepared here, oldest first. */
+  private unsent: number[] = [];
   private sent = 0;
   private next = 0;
   private messages: string[] = [];
   private runs: Run[] = [];
   private flushScheduled = false;
+  private pumpScheduled = false;
+  private settleScheduled = false;
   private roomWaiters: (() => void)[] = [];
   private drainWaiters: (() => void)[] = [];
   private readonly timer: NodeJS.Timeout;
@@ -103,8 +124,9 @@ export class ParallelAnalyzer<M = undefined> implements WorkersListener {
     this.consume = opts.consume;
     this.mark = opts.mark;
     this.afterBatch = opts.afterBatch;
-    this.batchSize = opts.batchSize ?? 512;
-    this.maxInFlight = opts.maxInFlight ?? 4;
+    this.batchSize = opts.batchSize ?? 256;
+    this.maxInFlight = opts.maxInFlight ?? 8;
+    this.perWorker = opts.perWorker ?? 8;
     this.busyMs = opts.busyMs ?? 1000;
     this.firstBusyMs = opts.firstBusyMs ?? 500;
     this.onGrow = opts.onGrow ?? (() => {});
@@ -147,7 +169,7 @@ export class ParallelAnalyzer<M = undefined> implements WorkersListener {
    * producer that can wait, like a file being read, should).
    */
   room(): Promise<void> | undefined {
-    if (this.inFlight.size < this.maxInFlight * Math.max(1, this.workers.readyCount)) return undefined;
+    if (this.inFlight.size < this.maxInFlight * (1 + this.workers.readyCount)) return undefined;
     return new Promise((resolve) => this.roomWaiters.push(resolve));
   }
 
@@ -165,6 +187,37 @@ export class ParallelAnalyzer<M = undefined> implements WorkersListener {
     await this.workers.close();
   }
 
+  /** A worker answered. */
+  done(seq: number, events: string): void {
+    const e = this.inFlight.get(seq);
+    if (e !== undefined) {
+      e.events = events;
+      e.posted = false;
+    }
+    this.dispatch();
+    this.pump();
+  }
+
+  /** A worker died before answering these: they wait for another thread again. */
+  lost(seqs: number[]): void {
+    for (const s of seqs) {
+      const e = this.inFlight.get(s);
+      if (e !== undefined && e.posted && e.events === undefined) {
+        e.posted = false;
+        this.unsent.push(s);
+      }
+    }
+    this.unsent.sort((a, b) => a - b);
+    this.dispatch();
+    this.pump();
+  }
+
+  /** A worker became ready: batches waiting for one are posted. */
+  ready(): void {
+    this.dispatch();
+    this.pump();
+  }
+
   /**
    * Events analysed at once, on submit: afterBatch runs once the current burst is over, if by then
    * nothing is in flight, so that the mark it gets covers only consumed events. (When something
@@ -179,47 +232,50 @@ export class ParallelAnalyzer<M = undefined> implements WorkersListener {
     });
   }
 
-  /** Sends the events gathered so far: to a worker, or, with none ready, analyses them here in turn. */
+  /** Makes a batch of the events gathered so far. */
   private flush(): void {
     this.flushScheduled = false;
     if (this.messages.length === 0) return;
     const batch: BatchIn = { seq: this.sent++, messages: this.messages, runs: this.runs };
     this.messages = [];
     this.runs = [];
-    const entry: InFlight<M> = { batch, mark: this.mark?.(), events: undefined, here: false };
-    this.inFlight.set(batch.seq, entry);
-    if (!this.workers.post(batch)) entry.here = true;
+    this.inFlight.set(batch.seq, { batch, mark: this.mark?.(), posted: false, events: undefined, prepared: undefined });
+    this.unsent.push(batch.seq);
+    this.dispatch();
     this.pump();
   }
 
-  /** A worker answered. */
-  done(seq: number, events: string): void {
-    const e = this.inFlight.get(seq);
-    if (e === undefined) return;
-    e.events = events;
-    this.pump();
-  }
-
-  /** A worker died before answering these: they are done here when their turn comes. */
-  lost(seqs: number[]): void {
-    for (const s of seqs) {
-      const e = this.inFlight.get(s);
-      if (e !== undefined && e.events === undefined) e.here = true;
+  /** Hands waiting batches, oldest first, to workers that hold fewer than perWorker. */
+  private dispatch(): void {
+    while (this.unsent.length > 0) {
+      const e = this.inFlight.get(this.unsent[0]);
+      if (e === undefined || !this.workers.post(e.batch, this.perWorker)) return;
+      e.posted = true;
+      this.unsent.shift();
     }
-    this.pump();
   }
 
-  /** A worker became ready: batches waiting for one are posted. */
-  ready(): void {
-    this.pump();
-  }
-
-  /** Consumes, in order, every batch whose turn it is and that is ready to be consumed. */
+  /**
+   * Consumes, in order, every batch whose turn it is: answered by a worker, prepared here, or held
+   * by nobody (then done here and now). While the batch whose turn it is is still on a worker,
+   * prepares the oldest batch nobody holds, then lets the workers' answers in before going on.
+   */
   private pump(): void {
+    if (this.closed) return;
     for (let e = this.inFlight.get(this.next); e !== undefined; e = this.inFlight.get(this.next)) {
       if (e.events !== undefined) this.consumeEncoded(e.batch, e.events);
-      else if (e.here) this.consumeHere(e.batch);
-      else break;
+      else if (e.prepared !== undefined) this.consumePrepared(e.batch, e.prepared);
+      else if (!e.posted) {
+        this.unsent = this.unsent.filter((s) => s !== this.next);
+        this.consumeHere(e.batch);
+      } else {
+        if (this.unsent.length > 0) {
+          const ahead = this.inFlight.get(this.unsent.shift() as number) as InFlight<M>;
+          ahead.prepared = this.prepare(ahead.batch);
+          this.pumpSoon();
+        }
+        break;
+      }
       this.inFlight.delete(this.next);
       this.next++;
       if (this.afterBatch !== undefined) this.afterBatch(e.mark as M);
@@ -228,35 +284,72 @@ export class ParallelAnalyzer<M = undefined> implements WorkersListener {
     if (this.inFlight.size === 0 && this.messages.length === 0) for (const w of this.drainWaiters.splice(0)) w();
   }
 
-  private consumeEncoded(batch: BatchIn, events: string): void {
-    const items = splitBatch(events);
+  private pumpSoon(): void {
+    if (this.pumpScheduled) return;
+    this.pumpScheduled = true;
+    setImmediate(() => {
+      this.pumpScheduled = false;
+      this.pump();
+    });
+  }
+
+  private eventsOf(batch: BatchIn, each: (event: Event, index: number) => void): void {
     let m = 0;
     for (const run of batch.runs) {
       const event: Event = { location: run.location, message: '', receivedAt: run.receivedAt, kind: run.kind, agent: run.agent };
       for (let i = 0; i < run.count; i++, m++) {
         event.message = batch.messages[m];
-        let d;
-        try {
-          d = decodeEvent(items[m], event, this.refs, this.detail);
-        } catch {
-          d = undefined;
-        }
-        if (d === undefined) {
-          this.failed++;
-          continue;
-        }
-        this.consume(d.lf, this.detail, d.forwarded, d.passed);
+        each(event, m);
       }
     }
   }
 
-  private consumeHere(batch: BatchIn): void {
-    let m = 0;
-    for (const run of batch.runs) {
-      for (let i = 0; i < run.count; i++, m++) {
-        this.here({ location: run.location, message: batch.messages[m], receivedAt: run.receivedAt, kind: run.kind, agent: run.agent });
+  private consumeEncoded(batch: BatchIn, events: string): void {
+    const items = splitBatch(events);
+    this.eventsOf(batch, (event, m) => {
+      let d;
+      try {
+        d = decodeEvent(items[m], event, this.refs, this.detail);
+      } catch {
+        d = undefined;
       }
+      if (d === undefined) this.failed++;
+      else this.consume(d.lf, this.detail, d.forwarded, d.passed);
+    });
+  }
+
+  /** The stateless half, here, for a batch whose turn has not come (what a worker would do). */
+  private prepare(batch: BatchIn): (Prepared | null)[] {
+    const out: (Prepared | null)[] = [];
+    const detail = this.detail;
+    this.eventsOf(batch, (event) => {
+      try {
+        detail.reset();
+        const d = this.engine.decodeEvent({ ...event }, detail);
+        const passed = this.engine.preEvaluate(d.lf, detail);
+        out.push({ lf: d.lf, forwarded: d.forwarded, passed, slots: detail.slots.slice() });
+      } catch {
+        out.push(null);
+      }
+    });
+    return out;
+  }
+
+  private consumePrepared(batch: BatchIn, prepared: (Prepared | null)[]): void {
+    const detail = this.detail;
+    for (const p of prepared) {
+      if (p === null) {
+        this.failed++;
+        continue;
+      }
+      detail.reset();
+      for (let i = 0; i < p.slots.length; i++) if (p.slots[i] !== undefined) detail.slots[i] = p.slots[i];
+      this.consume(p.lf, detail, p.forwarded, p.passed);
     }
+  }
+
+  private consumeHere(batch: BatchIn): void {
+    this.eventsOf(batch, (event) => this.here({ ...event }));
   }
 
   private here(event: Event): void {
@@ -271,27 +364,25 @@ export class ParallelAnalyzer<M = undefined> implements WorkersListener {
   }
 
   /**
-   * Adds a worker when the ones there cannot keep up: the first once this thread has been
-   * saturated for firstBusyMs, another once every ready worker has been for busyMs. Starting a
-   * worker costs about what this thread spent loading the rules (0.4 s of CPU with OSSEC's
-   * ruleset), so waiting about that long before paying it keeps short bursts from costing more
-   * than they gain (the ski-rental rule).
+   * Adds a worker when the threads there cannot keep up: the first once this thread has been
+   * saturated for firstBusyMs, another once this thread and every ready worker have been for
+   * busyMs. Starting a worker costs about what this thread spent loading the rules (0.4 s of CPU
+   * with OSSEC's ruleset), so waiting about that long before paying it keeps short bursts from
+   * costing more than they gain (the ski-rental rule).
    */
   private grow(): void {
     if (this.closed || !this.workers.canGrow) return;
     const now = performance.now();
+    const elu = performance.eventLoopUtilization(this.mainElu);
+    this.mainElu = performance.eventLoopUtilization();
     if (this.workers.size > this.workers.readyCount) {
       this.busySince = undefined; // one is loading: judge again once it helps
       return;
     }
-    let saturated: boolean;
-    if (this.workers.size === 0) {
-      const elu = performance.eventLoopUtilization(this.mainElu);
-      this.mainElu = performance.eventLoopUtilization();
-      saturated = elu.utilization > 0.8;
-    } else {
+    let saturated = elu.utilization > 0.8;
+    if (saturated && this.workers.size > 0) {
       const least = this.workers.leastUtilisation();
-      saturated = least !== undefined && least > 0.85 && this.inFlight.size >= this.workers.readyCount;
+      saturated = least !== undefined && least > 0.85;
     }
     if (!saturated) {
       this.busySince = undefined;

@@ -150,11 +150,14 @@ export class StatelessWorkers {
     if (slot.pending.size > 0) this.listener?.lost([...slot.pending].sort((a, b) => a - b));
   }
 
-  /** Posts a batch to the ready worker with the fewest unanswered; false when none is ready. */
-  post(batch: BatchIn): boolean {
+  /**
+   * Posts a batch to the ready worker with the fewest unanswered, if it holds fewer than `limit`;
+   * false when none is ready or all hold that many.
+   */
+  post(batch: BatchIn, limit = Infinity): boolean {
     let best: Slot | undefined;
     for (const s of this.slots) if (s.ready && this.shapeOk(s) && (best === undefined || s.pending.size < best.pending.size)) best = s;
-    if (best === undefined) return false;
+    if (best === undefined || best.pending.size >= limit) return false;
     best.pending.add(batch.seq);
     best.worker.postMessage(batch);
     return true;
