@@ -220,6 +220,7 @@ export class LocalRuntime {
       engine,
       workers,
       onGrow: (workers) => this.opts.logger.info('analysis is busy: worker thread started', { workers }),
+      onRetire: (workers) => this.opts.logger.info('analysis at rest: worker threads stopped', { workers }),
       consume: (lf, detail, forwarded, prepassed) => {
         const alert = engine.processDecoded(lf, detail, forwarded, prepassed);
         if (alert) this.deliver(alert);

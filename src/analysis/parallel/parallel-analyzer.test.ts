@@ -37,7 +37,7 @@ function serial(conf: string, events: Event[]): string[] {
   });
 }
 
-function analyzer(conf: string, opts: { max: number; start?: 'now' | 'busy'; batchSize?: number; warn?: (m: string) => void }) {
+function analyzer(conf: string, opts: { max: number; start?: 'now' | 'busy'; batchSize?: number; idleMs?: number; warn?: (m: string) => void }) {
   const engine = engineFor(conf);
   const out: string[] = [];
   const workers = new StatelessWorkers({ configFile: conf, hostname: 'host', max: opts.max, warn: opts.warn ?? (() => {}) });
@@ -46,6 +46,7 @@ function analyzer(conf: string, opts: { max: number; start?: 'now' | 'busy'; bat
     workers,
     start: opts.start,
     batchSize: opts.batchSize,
+    idleMs: opts.idleMs,
     consume: (lf, detail, forwarded, prepassed) => out.push(summary(engine, lf, engine.matchDecoded(lf, detail, forwarded, { prepassed }).match)),
   });
   return { a, out, workers };
@@ -148,5 +149,35 @@ test('OSSEC ruleset, 20,000 corpus events on two workers: the alerts of one thre
   assert.ok(expected.filter((s) => s.includes('/alert ')).length > 5000);
   assert.equal(out.length, expected.length);
   for (let i = 0; i < expected.length; i++) assert.equal(out[i], expected[i], `event ${i}`);
+  await a.close();
+});
+
+test('a burst starts a worker; at rest it is stopped, and the next events are analysed here at once', { timeout: 60000 }, async () => {
+  const { a, out, workers } = analyzer(OWN_CONF, { max: 1, idleMs: 500 });
+  const events: Event[] = [];
+  const submitMore = (n: number): void => {
+    const more = checkDiffEvents(events.length + n).slice(events.length);
+    for (const e of more) {
+      events.push(e);
+      a.submit(e);
+    }
+  };
+  // Keep this thread saturated until the worker is there and has taken batches.
+  const end = Date.now() + 30000;
+  while (workers.readyCount === 0 && Date.now() < end) {
+    submitMore(2000);
+    await new Promise((r) => setImmediate(r));
+  }
+  assert.ok(workers.readyCount > 0, 'no worker under a burst');
+  submitMore(5000);
+  await a.drain();
+  await until('the worker to be stopped', () => workers.size === 0, 10000);
+  const before = out.length;
+  submitMore(1);
+  assert.equal(out.length, before + 1, 'analysed on submit');
+  submitMore(1000);
+  await a.drain();
+  assert.equal(out.length, events.length);
+  assert.deepEqual(out, serial(OWN_CONF, events));
   await a.close();
 });

@@ -38,6 +38,10 @@ export interface ParallelAnalyzerOptions<M> {
   firstBusyMs?: number;
   /** Saturation, in ms, before another worker is started (default 1000). */
   busyMs?: number;
+  /** With nothing to analyse for this long, the workers are stopped (default 60 s; `start: 'now'`: never). */
+  idleMs?: number;
+  /** Workers were stopped after idleMs at rest (workers: how many). */
+  onRetire?: (workers: number) => void;
   batchSize?: number;
   /** Batches waiting or in flight per thread before room() asks the producer to wait (default 8). */
   maxInFlight?: number;
@@ -82,7 +86,7 @@ const CHECK_MS = 250;
  * Workers start one at a time: the first once this thread is saturated (or at once), another once
  * this thread and every worker have been saturated for `busyMs`. Each costs its own copy of the
  * rules (memory, and about as much CPU to load as this thread took) and its own JIT warm-up, so
- * short bursts are cheaper on fewer threads.
+ * short bursts are cheaper on fewer threads; after `idleMs` with nothing to do they are stopped.
  */
 export class ParallelAnalyzer<M = undefined> implements WorkersListener {
   private readonly engine: Engine;
@@ -96,6 +100,9 @@ export class ParallelAnalyzer<M = undefined> implements WorkersListener {
   private readonly busyMs: number;
   private readonly firstBusyMs: number;
   private readonly onGrow: (workers: number) => void;
+  private readonly onRetire: (workers: number) => void;
+  private readonly idleMs: number;
+  private lastBusy = performance.now();
   private readonly refs;
   private readonly detail = new DecodeDetail(false);
   /** Every batch not consumed yet, by sequence number. */
@@ -130,6 +137,8 @@ export class ParallelAnalyzer<M = undefined> implements WorkersListener {
     this.busyMs = opts.busyMs ?? 1000;
     this.firstBusyMs = opts.firstBusyMs ?? 500;
     this.onGrow = opts.onGrow ?? (() => {});
+    this.onRetire = opts.onRetire ?? (() => {});
+    this.idleMs = opts.start === 'now' ? Infinity : (opts.idleMs ?? 60_000);
     this.refs = decoderRefs(this.engine.decoders);
     this.workers.listener = this;
     this.workers.expectShape(this.engine.ruleset.shape);
@@ -371,10 +380,18 @@ export class ParallelAnalyzer<M = undefined> implements WorkersListener {
    * costing more than they gain (the ski-rental rule).
    */
   private grow(): void {
-    if (this.closed || !this.workers.canGrow) return;
+    if (this.closed) return;
     const now = performance.now();
     const elu = performance.eventLoopUtilization(this.mainElu);
     this.mainElu = performance.eventLoopUtilization();
+    // At rest: nothing waiting and this thread mostly idle (events analysed on submit leave
+    // nothing in flight, so the queue alone does not say it).
+    if (this.inFlight.size > 0 || this.messages.length > 0 || elu.utilization > 0.5) this.lastBusy = now;
+    else if (this.workers.size > 0 && now - this.lastBusy >= this.idleMs) {
+      const n = this.workers.retireIdle();
+      if (n > 0) this.onRetire(n);
+    }
+    if (!this.workers.canGrow) return;
     if (this.workers.size > this.workers.readyCount) {
       this.busySince = undefined; // one is loading: judge again once it helps
       return;

@@ -183,6 +183,20 @@ export class StatelessWorkers {
     return least;
   }
 
+  /**
+   * Stops the workers that hold no batch (the load is over: their copies of the rules are memory
+   * a daemon at rest does not need). They are removed first, so their exit is not a failure.
+   */
+  retireIdle(): number {
+    const idle = this.slots.filter((s) => s.ready && s.pending.size === 0);
+    for (const s of idle) {
+      this.slots.splice(this.slots.indexOf(s), 1);
+      this.workerShape.delete(s);
+      void s.worker.terminate();
+    }
+    return idle.length;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     const slots = this.slots.splice(0);
