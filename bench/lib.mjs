@@ -7,6 +7,7 @@ import { writeCorpus } from './corpus.mjs';
 
 export const root = new URL('..', import.meta.url).pathname.replace(/\/$/, '');
 export const dist = join(root, 'dist');
+// OSP_BENCH_CLI: another build's CLI (an A/B run against an older commit's worktree).
 export const cli = process.env.OSP_BENCH_CLI ?? join(root, 'bin', 'ospatrol.js');
 export const shared = join(root, '..', 'shared');
 export const ossecEtc = join(shared, 'conformance', 'ossec-4.3.0', 'etc');
