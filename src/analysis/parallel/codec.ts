@@ -5,19 +5,33 @@ import type { CompiledDecoder, CompiledDecoderRef, DecoderSet, ForwardedAlert } 
 import { newEventInfo } from '../event-info.js';
 
 /**
- * Decoded events as text, to cross from a worker back to the rules thread in one string per batch
- * (one copy, no object graph to clone). Only what decoding found is sent: the rules thread still
- * has each event's message, location, receive time and agent, so a message that pre-decoding left
- * as it was (nearly all) is not sent back, and `log` is sent as where it starts in the message.
- * Separators: U+0000 between the parts of an event, U+0001 between events. Neither can occur in
- * what decoding produces (pre-decoding deletes every control character but the newline,
- * ossec-analysis.md 1.2.5), except in the location, which is checked: an event that would hold one
- * is sent as JSON instead. An event whose decoding threw is sent as `F`, so positions still match.
+ * Decoded events, to cross from a worker back to the rules thread: per batch, one Int32Array of
+ * numbers (transferred, not copied) and one string of the text parts joined by U+0000, read back
+ * in the same order. Only what decoding found is sent: the rules thread still has each event's
+ * message, location, receive time and agent, so a message that pre-decoding left as it was (nearly
+ * all) is not sent back, and `log` is sent as where it starts in the message. U+0000 cannot occur
+ * in what decoding produces (pre-decoding deletes every control character but the newline,
+ * ossec-analysis.md 1.2.5) except in a location, which is checked: such an event goes as JSON
+ * (its text part is JSON, which escapes it). An event whose decoding threw is sent as such, so
+ * positions still match.
  */
 const SEP = '\u0000';
-const REC = '\u0001';
-const NONE = '\u0002';
-const FAILED = 'F';
+
+/** Flags, the first number of each event. */
+const LOCATION = 1;
+const FULL_LOG = 2;
+const LOG_TEXT = 4;
+const PROGRAM = 8;
+const FORWARDED = 16;
+const AS_JSON = 32;
+const FAILED = 64;
+
+export interface EncodedBatch {
+  nums: Int32Array;
+  /** The text parts joined by U+0000 (`parts` of them: '' may be one empty part or none). */
+  text: string;
+  parts: number;
+}
 
 /** Every decoder ref of a set, in an order both threads derive from the same files. */
 export function decoderRefs(set: DecoderSet): CompiledDecoderRef[] {
@@ -38,49 +52,75 @@ export function decoderRefs(set: DecoderSet): CompiledDecoderRef[] {
   return refs;
 }
 
-/**
- * One decoded event of `event`, with what the rules' stateless filters found for it (`passed`:
- * node indexes, RuleEngine.preEvaluate).
- */
-export function encodeEvent(
-  event: Event,
-  lf: EventInfo,
-  detail: DecodeDetail,
-  forwarded: ForwardedAlert | undefined,
-  refIndex: ReadonlyMap<CompiledDecoderRef, number>,
-  passed: readonly number[],
-): string {
-  const ref = lf.decoder === undefined ? -1 : (refIndex.get(lf.decoder as CompiledDecoderRef) ?? -2);
-  const sameLocation = lf.location === event.location;
-  if (ref === -2 || (!sameLocation && (lf.location.includes(SEP) || lf.location.includes(REC)))) {
-    return 'J' + JSON.stringify({ lf: { ...lf, fields: [...lf.fields], decoder: undefined, agent: undefined }, ref, slots: detail.slots, forwarded, passed });
+/** Encodes the events of one batch, in order (the worker's side). */
+export class BatchEncoder {
+  private nums: number[] = [];
+  private strs: string[] = [];
+
+  constructor(private readonly refIndex: ReadonlyMap<CompiledDecoderRef, number>) {}
+
+  /** One decoded event of `event`, with the nodes its stateless filters passed (`passed`). */
+  add(event: Event, lf: EventInfo, detail: DecodeDetail, forwarded: ForwardedAlert | undefined, passed: readonly number[]): void {
+    const n = this.nums;
+    const s = this.strs;
+    const ref = lf.decoder === undefined ? -1 : (this.refIndex.get(lf.decoder as CompiledDecoderRef) ?? -2);
+    const sameLocation = lf.location === event.location;
+    if (ref === -2 || (!sameLocation && lf.location.includes(SEP))) {
+      n.push(AS_JSON);
+      s.push(JSON.stringify({ lf: { ...lf, fields: [...lf.fields], decoder: undefined, agent: undefined }, ref, slots: detail.slots, forwarded, passed }));
+      return;
+    }
+    const off = lf.fullLog.length - lf.log.length;
+    const logIsSuffix = off >= 0 && lf.fullLog.endsWith(lf.log);
+    let flags = 0;
+    if (!sameLocation) {
+      flags |= LOCATION;
+      s.push(lf.location);
+    }
+    if (lf.fullLog !== event.message) {
+      flags |= FULL_LOG;
+      s.push(lf.fullLog);
+    }
+    if (!logIsSuffix) {
+      flags |= LOG_TEXT;
+      s.push(lf.log);
+    }
+    if (lf.programName !== undefined) {
+      flags |= PROGRAM;
+      s.push(lf.programName);
+    }
+    if (forwarded !== undefined) {
+      flags |= FORWARDED;
+      s.push(JSON.stringify(forwarded));
+    }
+    s.push(lf.hostname);
+    n.push(flags, ref, logIsSuffix ? off : 0, lf.fields.size);
+    for (const [k, v] of lf.fields) s.push(k, v);
+    const slots = detail.slots;
+    let filled = 0;
+    for (let i = 0; i < slots.length; i++) if (slots[i] !== undefined) filled++;
+    n.push(filled);
+    for (let i = 0; i < slots.length; i++) {
+      const v = slots[i];
+      if (v === undefined) continue;
+      n.push(i);
+      s.push(v);
+    }
+    n.push(passed.length);
+    for (let i = 0; i < passed.length; i++) n.push(passed[i]);
   }
-  const fullLog = lf.fullLog === event.message ? NONE : lf.fullLog;
-  const off = lf.fullLog.length - lf.log.length;
-  const logPart = off >= 0 && lf.fullLog.endsWith(lf.log) ? `#${off}` : `=${lf.log}`;
-  let s =
-    'T' + (sameLocation ? NONE : lf.location) + SEP + lf.hostname + SEP + (lf.programName ?? NONE) + SEP + fullLog + SEP + logPart + SEP +
-    ref + SEP + (forwarded ? JSON.stringify(forwarded) : '') + SEP + lf.fields.size;
-  for (const [k, v] of lf.fields) s += SEP + k + SEP + v;
-  const slots = detail.slots;
-  let n = 0;
-  for (let i = 0; i < slots.length; i++) if (slots[i] !== undefined) n++;
-  s += SEP + n;
-  for (let i = 0; i < slots.length; i++) if (slots[i] !== undefined) s += SEP + i + SEP + slots[i];
-  return s + SEP + passed.join(',');
-}
 
-/** An event whose decoding threw (counted on the rules thread). */
-export function encodeFailed(): string {
-  return FAILED;
-}
+  /** An event whose decoding threw (counted on the rules thread). */
+  addFailed(): void {
+    this.nums.push(FAILED);
+  }
 
-export function joinBatch(events: string[]): string {
-  return events.join(REC);
-}
-
-export function splitBatch(batch: string): string[] {
-  return batch === '' ? [] : batch.split(REC);
+  finish(): EncodedBatch {
+    const out = { nums: Int32Array.from(this.nums), text: this.strs.join(SEP), parts: this.strs.length };
+    this.nums = [];
+    this.strs = [];
+    return out;
+  }
 }
 
 export interface Decoded {
@@ -89,44 +129,56 @@ export interface Decoded {
   passed: number[];
 }
 
-/**
- * Rebuilds the event a worker decoded from `event`; `detail` (reused by the caller) gets its
- * dynamic field slots. Undefined for an event whose decoding failed there.
- */
-export function decodeEvent(text: string, event: Event, refs: readonly CompiledDecoderRef[], detail: DecodeDetail): Decoded | undefined {
-  detail.reset();
-  if (text === FAILED) return undefined;
-  if (text[0] === 'J') {
-    const o = JSON.parse(text.slice(1));
-    const lf = newEventInfo({ ...o.lf, agent: event.agent });
-    for (const [k, v] of o.lf.fields) lf.fields.set(k, v);
-    lf.decoder = o.ref >= 0 ? refs[o.ref] : undefined;
-    lf.matched = o.lf.matched;
-    for (let i = 0; i < o.slots.length; i++) if (o.slots[i] !== null && o.slots[i] !== undefined) detail.slots[i] = o.slots[i];
-    return { lf, forwarded: o.forwarded ?? undefined, passed: o.passed };
+/** Reads a batch back, event by event, in the order it was encoded (the rules thread's side). */
+export class BatchDecoder {
+  private readonly nums: Int32Array;
+  private readonly strs: string[];
+  private i = 0;
+  private j = 0;
+
+  constructor(
+    batch: EncodedBatch,
+    private readonly refs: readonly CompiledDecoderRef[],
+  ) {
+    this.nums = batch.nums;
+    this.strs = batch.parts === 0 ? [] : batch.text.split(SEP);
   }
-  const p = text.slice(1).split(SEP);
-  const fullLog = p[3] === NONE ? event.message : p[3];
-  const logPart = p[4];
-  const lf = newEventInfo({
-    location: p[0] === NONE ? event.location : p[0],
-    hostname: p[1],
-    programName: p[2] === NONE ? undefined : p[2],
-    fullLog,
-    log: logPart[0] === '#' ? fullLog.slice(Number(logPart.slice(1))) : logPart.slice(1),
-    time: event.receivedAt,
-    agent: event.agent,
-  });
-  const ref = Number(p[5]);
-  lf.decoder = ref >= 0 ? refs[ref] : undefined;
-  const forwarded = p[6] === '' ? undefined : (JSON.parse(p[6]) as ForwardedAlert);
-  let k = 8;
-  const nf = Number(p[7]);
-  for (let i = 0; i < nf; i++, k += 2) lf.fields.set(p[k], p[k + 1]);
-  const ns = Number(p[k++]);
-  for (let i = 0; i < ns; i++, k += 2) detail.slots[Number(p[k])] = p[k + 1];
-  const list = p[k];
-  const passed: number[] = [];
-  if (list !== '') for (const x of list.split(',')) passed.push(Number(x));
-  return { lf, forwarded, passed };
+
+  /**
+   * The next event, decoded from `event` by the worker; `detail` (reused by the caller) gets its
+   * dynamic field slots. Undefined for an event whose decoding failed there.
+   */
+  next(event: Event, detail: DecodeDetail): Decoded | undefined {
+    detail.reset();
+    const n = this.nums;
+    const s = this.strs;
+    const flags = n[this.i++];
+    if (flags === FAILED) return undefined;
+    if (flags === AS_JSON) {
+      const o = JSON.parse(s[this.j++]);
+      const lf = newEventInfo({ ...o.lf, agent: event.agent });
+      for (const [k, v] of o.lf.fields) lf.fields.set(k, v);
+      lf.decoder = o.ref >= 0 ? this.refs[o.ref] : undefined;
+      lf.matched = o.lf.matched;
+      for (let i = 0; i < o.slots.length; i++) if (o.slots[i] !== null && o.slots[i] !== undefined) detail.slots[i] = o.slots[i];
+      return { lf, forwarded: o.forwarded ?? undefined, passed: o.passed };
+    }
+    const ref = n[this.i++];
+    const off = n[this.i++];
+    const fieldCount = n[this.i++];
+    const location = (flags & LOCATION) !== 0 ? s[this.j++] : event.location;
+    const fullLog = (flags & FULL_LOG) !== 0 ? s[this.j++] : event.message;
+    const log = (flags & LOG_TEXT) !== 0 ? s[this.j++] : fullLog.slice(off);
+    const programName = (flags & PROGRAM) !== 0 ? s[this.j++] : undefined;
+    const forwarded = (flags & FORWARDED) !== 0 ? (JSON.parse(s[this.j++]) as ForwardedAlert) : undefined;
+    const lf = newEventInfo({ location, hostname: s[this.j++], programName, fullLog, log, time: event.receivedAt, agent: event.agent });
+    lf.decoder = ref >= 0 ? this.refs[ref] : undefined;
+    for (let k = 0; k < fieldCount; k++, this.j += 2) lf.fields.set(s[this.j], s[this.j + 1]);
+    const slotCount = n[this.i++];
+    for (let k = 0; k < slotCount; k++) detail.slots[n[this.i++]] = s[this.j++];
+    const passedCount = n[this.i++];
+    const passed: number[] = new Array(passedCount);
+    for (let k = 0; k < passedCount; k++) passed[k] = n[this.i++];
+    return { lf, forwarded, passed };
+  }
 }

@@ -4,7 +4,7 @@ import { DecodeDetail } from '../decoders/decode.js';
 import type { ForwardedAlert } from '../decoders/types.js';
 import type { Engine } from '../engine.js';
 import type { EventInfo } from '../event-info.js';
-import { decodeEvent, decoderRefs, splitBatch } from './codec.js';
+import { BatchDecoder, decoderRefs, type EncodedBatch } from './codec.js';
 import type { BatchIn, Run, StatelessWorkers, WorkersListener } from './stateless-workers.js';
 
 /**
@@ -55,7 +55,7 @@ interface InFlight<M> {
   /** Posted to a worker and not answered yet. */
   posted: boolean;
   /** The worker's answer, once it came. */
-  events: string | undefined;
+  events: EncodedBatch | undefined;
   /** Decoded and prefiltered on this thread ahead of its turn (null: an event that threw). */
   prepared: (Prepared | null)[] | undefined;
 }
@@ -197,7 +197,7 @@ export class ParallelAnalyzer<M = undefined> implements WorkersListener {
   }
 
   /** A worker answered. */
-  done(seq: number, events: string): void {
+  done(seq: number, events: EncodedBatch): void {
     const e = this.inFlight.get(seq);
     if (e !== undefined) {
       e.events = events;
@@ -313,16 +313,25 @@ export class ParallelAnalyzer<M = undefined> implements WorkersListener {
     }
   }
 
-  private consumeEncoded(batch: BatchIn, events: string): void {
-    const items = splitBatch(events);
-    this.eventsOf(batch, (event, m) => {
+  private consumeEncoded(batch: BatchIn, events: EncodedBatch): void {
+    const decoder = new BatchDecoder(events, this.refs);
+    // The events of a batch are read with one cursor: should one fail to read back (a bug), the
+    // rest of the batch is analysed here rather than read from the wrong place.
+    let unreadable = false;
+    this.eventsOf(batch, (event) => {
       let d;
-      try {
-        d = decodeEvent(items[m], event, this.refs, this.detail);
-      } catch {
-        d = undefined;
+      if (!unreadable) {
+        try {
+          d = decoder.next(event, this.detail);
+          if (d === undefined) {
+            this.failed++;
+            return;
+          }
+        } catch {
+          unreadable = true;
+        }
       }
-      if (d === undefined) this.failed++;
+      if (d === undefined) this.here({ ...event });
       else this.consume(d.lf, this.detail, d.forwarded, d.passed);
     });
   }

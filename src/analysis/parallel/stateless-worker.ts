@@ -10,17 +10,16 @@ import type { Event } from '../../events/event.js';
 import { loadConfig } from '../../config/load.js';
 import { DecodeDetail } from '../decoders/index.js';
 import { decodeStage, loadEngine } from '../engine.js';
-import { decoderRefs, encodeEvent, encodeFailed, joinBatch } from './codec.js';
+import { BatchEncoder, decoderRefs } from './codec.js';
 import type { BatchIn, StatelessWorkerData, WorkerMessage } from './stateless-workers.js';
 
 const data = workerData as StatelessWorkerData;
 const port = parentPort!;
 const engine = loadEngine({ config: loadConfig(data.configFile), hostname: data.hostname, logtest: true });
-const refIndex = new Map(decoderRefs(engine.decoders).map((r, i) => [r, i]));
+const encoder = new BatchEncoder(new Map(decoderRefs(engine.decoders).map((r, i) => [r, i])));
 const detail = new DecodeDetail(false);
 
 port.on('message', (b: BatchIn) => {
-  const encoded: string[] = [];
   let m = 0;
   for (const run of b.runs) {
     const event: Event = { location: run.location, message: '', receivedAt: run.receivedAt, kind: run.kind, agent: run.agent };
@@ -29,14 +28,15 @@ port.on('message', (b: BatchIn) => {
       try {
         const d = decodeStage(engine.decoders, data.hostname, event, detail);
         const passed = engine.preEvaluate(d.lf, detail);
-        encoded.push(encodeEvent(event, d.lf, detail, d.forwarded, refIndex, passed));
+        encoder.add(event, d.lf, detail, d.forwarded, passed);
       } catch {
-        encoded.push(encodeFailed()); // counted there, never fatal (architecture.md: bad input is data)
+        encoder.addFailed(); // counted there, never fatal (architecture.md: bad input is data)
       }
     }
   }
-  const out: WorkerMessage = { type: 'done', seq: b.seq, events: joinBatch(encoded) };
-  port.postMessage(out);
+  const events = encoder.finish();
+  const out: WorkerMessage = { type: 'done', seq: b.seq, events };
+  port.postMessage(out, [events.nums.buffer as ArrayBuffer]);
 });
 const ready: WorkerMessage = { type: 'ready', shape: engine.ruleset.shape };
 port.postMessage(ready);

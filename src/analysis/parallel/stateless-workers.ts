@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { EventLoopUtilization } from 'node:perf_hooks';
 import type { AgentRef, EventKind } from '../../events/event.js';
+import type { EncodedBatch } from './codec.js';
 
 /** What a worker is started with: it loads the same files as the rules thread. */
 export interface StatelessWorkerData {
@@ -28,7 +29,7 @@ export interface BatchIn {
 export type WorkerMessage =
   | { type: 'ready'; shape: string }
   /** `events`: the batch's events encoded (codec.ts), one per message. */
-  | { type: 'done'; seq: number; events: string };
+  | { type: 'done'; seq: number; events: EncodedBatch };
 
 export interface StatelessWorkersOptions extends StatelessWorkerData {
   /** The most threads ever started. */
@@ -40,7 +41,7 @@ export interface StatelessWorkersOptions extends StatelessWorkerData {
 /** Who gets the workers' answers (the parallel analyzer). */
 export interface WorkersListener {
   /** A batch is done: its events, encoded, by its sequence number. */
-  done(seq: number, events: string): void;
+  done(seq: number, events: EncodedBatch): void;
   /** A worker ended or failed before it answered these batches: they must be done elsewhere. */
   lost(seqs: number[]): void;
   /** A worker became ready (batches may go to it now). */
