@@ -221,6 +221,7 @@ export class LocalRuntime {
       workers,
       onGrow: (workers) => this.opts.logger.info('analysis is busy: worker thread started', { workers }),
       onRetire: (workers) => this.opts.logger.info('analysis at rest: worker threads stopped', { workers }),
+      warn: (m) => this.opts.logger.warn(m),
       consume: (lf, detail, forwarded, prepassed) => {
         const alert = engine.processDecoded(lf, detail, forwarded, prepassed);
         if (alert) this.deliver(alert);

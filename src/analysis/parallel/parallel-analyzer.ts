@@ -47,6 +47,8 @@ export interface ParallelAnalyzerOptions<M> {
   maxInFlight?: number;
   /** Batches a worker holds at once (default 8): enough that it never waits while this thread is busy. */
   perWorker?: number;
+  /** An event that could not be decoded here (it is counted in `failed` and dropped). */
+  warn?: (message: string) => void;
 }
 
 interface InFlight<M> {
@@ -100,6 +102,7 @@ export class ParallelAnalyzer<M = undefined> implements WorkersListener {
   private readonly busyMs: number;
   private readonly firstBusyMs: number;
   private readonly onGrow: (workers: number) => void;
+  private readonly warn: (message: string) => void;
   private readonly onRetire: (workers: number) => void;
   private readonly idleMs: number;
   private lastBusy = performance.now();
@@ -137,6 +140,7 @@ export class ParallelAnalyzer<M = undefined> implements WorkersListener {
     this.busyMs = opts.busyMs ?? 1000;
     this.firstBusyMs = opts.firstBusyMs ?? 500;
     this.onGrow = opts.onGrow ?? (() => {});
+    this.warn = opts.warn ?? (() => {});
     this.onRetire = opts.onRetire ?? (() => {});
     this.idleMs = opts.start === 'now' ? Infinity : (opts.idleMs ?? 60_000);
     this.refs = decoderRefs(this.engine.decoders);
@@ -374,8 +378,9 @@ export class ParallelAnalyzer<M = undefined> implements WorkersListener {
     let d;
     try {
       d = this.engine.decodeEvent(event, this.detail);
-    } catch {
+    } catch (e) {
       this.failed++;
+      this.warn(`event dropped: decoding failed: ${(e as Error).message} (location ${JSON.stringify(event.location)})`);
       return;
     }
     this.consume(d.lf, this.detail, d.forwarded, undefined);
