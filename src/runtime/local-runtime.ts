@@ -60,9 +60,8 @@ export class LocalRuntime {
   readonly counters = new Map<string, number>();
   private config!: OspatrolConfig;
   private engine!: Engine;
+  /** Feeds `engine`, or during a reload the previous engine until it is drained (analyzer.engine). */
   private analyzer!: ParallelAnalyzer<Marks>;
-  /** The engine the analyzer feeds (during a reload, the previous one until it is drained). */
-  private analyzerEngine!: Engine;
   private journal!: AlertJournal;
   private outputs!: OutputHost;
   private outputNames: string[] = [];
@@ -206,7 +205,6 @@ export class LocalRuntime {
    */
   private startAnalyzer(): void {
     const engine = this.engine;
-    this.analyzerEngine = engine;
     const workers = new StatelessWorkers({
       configFile: this.opts.configFile,
       hostname: this.hostname,
@@ -248,7 +246,7 @@ export class LocalRuntime {
     if (failed > 0) this.count('analysis.failed', failed);
     await this.analyzer.close();
     try {
-      this.analyzerEngine.close();
+      this.analyzer.engine.close();
     } catch (e) {
       this.opts.logger.error('cannot write the check_diff state; it stays in queue/diff-pending.log for the next start', { error: e });
     }

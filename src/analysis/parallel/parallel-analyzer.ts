@@ -34,7 +34,7 @@ export interface ParallelAnalyzerOptions<M> {
   start?: 'now' | 'busy';
   /** A worker thread was started because of load (workers: how many now). */
   onGrow?: (workers: number) => void;
-  /** Saturation, in ms, before the first worker is started (default 500; see grow()). */
+  /** Saturation, in ms, before the first worker is started (default 500; see resize()). */
   firstBusyMs?: number;
   /** Saturation, in ms, before another worker is started (default 1000). */
   busyMs?: number;
@@ -91,7 +91,8 @@ const CHECK_MS = 250;
  * short bursts are cheaper on fewer threads; after `idleMs` with nothing to do they are stopped.
  */
 export class ParallelAnalyzer<M = undefined> implements WorkersListener {
-  private readonly engine: Engine;
+  /** The engine this analyzer feeds (the owner closes it once drained). */
+  readonly engine: Engine;
   private readonly workers: StatelessWorkers;
   private readonly consume: Consume;
   private readonly mark: (() => M) | undefined;
@@ -147,13 +148,8 @@ export class ParallelAnalyzer<M = undefined> implements WorkersListener {
     this.workers.listener = this;
     this.workers.expectShape(this.engine.ruleset.shape);
     if (opts.start === 'now' && this.workers.size === 0) this.workers.grow();
-    this.timer = setInterval(() => this.grow(), CHECK_MS);
+    this.timer = setInterval(() => this.resize(), CHECK_MS);
     this.timer.unref();
-  }
-
-  /** Worker threads started (some may still be loading). */
-  get threads(): number {
-    return this.workers.size;
   }
 
   /** Analyse `event` after every event submitted before it. */
@@ -306,13 +302,14 @@ export class ParallelAnalyzer<M = undefined> implements WorkersListener {
     });
   }
 
-  private eventsOf(batch: BatchIn, each: (event: Event, index: number) => void): void {
+  /** Each event of a batch, as one reused object: callers read it and do not keep it. */
+  private eventsOf(batch: BatchIn, each: (event: Event) => void): void {
     let m = 0;
     for (const run of batch.runs) {
       const event: Event = { location: run.location, message: '', receivedAt: run.receivedAt, kind: run.kind, agent: run.agent };
       for (let i = 0; i < run.count; i++, m++) {
         event.message = batch.messages[m];
-        each(event, m);
+        each(event);
       }
     }
   }
@@ -335,7 +332,7 @@ export class ParallelAnalyzer<M = undefined> implements WorkersListener {
           unreadable = true;
         }
       }
-      if (d === undefined) this.here({ ...event });
+      if (d === undefined) this.here(event);
       else this.consume(d.lf, this.detail, d.forwarded, d.passed);
     });
   }
@@ -347,7 +344,7 @@ export class ParallelAnalyzer<M = undefined> implements WorkersListener {
     this.eventsOf(batch, (event) => {
       try {
         detail.reset();
-        const d = this.engine.decodeEvent({ ...event }, detail);
+        const d = this.engine.decodeEvent(event, detail);
         const passed = this.engine.preEvaluate(d.lf, detail);
         out.push({ lf: d.lf, forwarded: d.forwarded, passed, slots: detail.slots.slice() });
       } catch {
@@ -371,7 +368,7 @@ export class ParallelAnalyzer<M = undefined> implements WorkersListener {
   }
 
   private consumeHere(batch: BatchIn): void {
-    this.eventsOf(batch, (event) => this.here({ ...event }));
+    this.eventsOf(batch, (event) => this.here(event));
   }
 
   private here(event: Event): void {
@@ -387,13 +384,13 @@ export class ParallelAnalyzer<M = undefined> implements WorkersListener {
   }
 
   /**
-   * Adds a worker when the threads there cannot keep up: the first once this thread has been
-   * saturated for firstBusyMs, another once this thread and every ready worker have been for
-   * busyMs. Starting a worker costs about what this thread spent loading the rules (0.4 s of CPU
+   * Stops the workers after idleMs at rest. Adds a worker when the threads there cannot keep up:
+   * the first once this thread has been saturated for firstBusyMs, another once this thread and
+   * every ready worker have been for busyMs. Starting a worker costs about what this thread spent loading the rules (0.4 s of CPU
    * with OSSEC's ruleset), so waiting about that long before paying it keeps short bursts from
    * costing more than they gain (the ski-rental rule).
    */
-  private grow(): void {
+  private resize(): void {
     if (this.closed) return;
     const now = performance.now();
     const elu = performance.eventLoopUtilization(this.mainElu);

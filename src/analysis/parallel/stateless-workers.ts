@@ -51,6 +51,8 @@ export interface WorkersListener {
 interface Slot {
   worker: Worker;
   ready: boolean;
+  /** The tree it loaded (Ruleset.shape), once ready. */
+  shape: string | undefined;
   /** Sequence numbers posted and not answered. */
   pending: Set<number>;
   elu: EventLoopUtilization | undefined;
@@ -72,13 +74,12 @@ const MAX_FAILURES = 3;
 /**
  * The worker threads of the parallel analyzer (stateless-worker.ts): started one at a time, each
  * checked to have loaded the same rule tree as this thread (`expectShape`), given batches by
- * least load. A worker that dies gives its unanswered batches back (WorkersListener.lost), so the caller can do
- * them itself: a crash costs speed, never events. Knows nothing of order or of the engine.
+ * least load. A worker that dies gives its unanswered batches back (WorkersListener.lost), so
+ * the caller can do them itself: a crash costs speed, never events. Knows nothing of order or of
+ * the engine.
  */
 export class StatelessWorkers {
   private readonly slots: Slot[] = [];
-  /** The tree each ready worker loaded (Ruleset.shape). */
-  private readonly workerShape = new Map<Slot, string>();
   private shape: string | undefined;
   private failures = 0;
   private closed = false;
@@ -114,12 +115,12 @@ export class StatelessWorkers {
     if (!this.canGrow) return;
     const data: StatelessWorkerData = { configFile: this.opts.configFile, hostname: this.opts.hostname };
     const worker = startWorker(data);
-    const slot: Slot = { worker, ready: false, pending: new Set(), elu: undefined };
+    const slot: Slot = { worker, ready: false, shape: undefined, pending: new Set(), elu: undefined };
     this.slots.push(slot);
     worker.on('message', (m: WorkerMessage) => {
       if (m.type === 'ready') {
         slot.ready = true;
-        this.workerShape.set(slot, m.shape);
+        slot.shape = m.shape;
         if (this.checkShape(slot)) this.listener?.ready();
       } else {
         slot.pending.delete(m.seq);
@@ -132,7 +133,7 @@ export class StatelessWorkers {
   }
 
   private checkShape(slot: Slot): boolean {
-    const got = this.workerShape.get(slot);
+    const got = slot.shape;
     if (this.shape === undefined || got === undefined || got === this.shape) return true;
     this.failures = MAX_FAILURES; // the files changed under us: more workers would load the same
     this.lose(slot, `the rule files changed while loading (tree ${got} on a worker, ${this.shape} here); analysing on this thread only`);
@@ -143,7 +144,6 @@ export class StatelessWorkers {
     const i = this.slots.indexOf(slot);
     if (i < 0) return;
     this.slots.splice(i, 1);
-    this.workerShape.delete(slot);
     void slot.worker.terminate();
     if (this.closed) return;
     this.failures++;
@@ -157,16 +157,14 @@ export class StatelessWorkers {
    */
   post(batch: BatchIn, limit = Infinity): boolean {
     let best: Slot | undefined;
-    for (const s of this.slots) if (s.ready && this.shapeOk(s) && (best === undefined || s.pending.size < best.pending.size)) best = s;
+    // A ready worker has the expected tree: checkShape removed any other.
+    for (const s of this.slots) if (s.ready && (best === undefined || s.pending.size < best.pending.size)) best = s;
     if (best === undefined || best.pending.size >= limit) return false;
     best.pending.add(batch.seq);
     best.worker.postMessage(batch);
     return true;
   }
 
-  private shapeOk(s: Slot): boolean {
-    return this.shape === undefined || this.workerShape.get(s) === this.shape;
-  }
 
   /**
    * The least busy ready worker's event loop utilisation since the last call (0..1), or undefined
@@ -192,7 +190,6 @@ export class StatelessWorkers {
     const idle = this.slots.filter((s) => s.ready && s.pending.size === 0);
     for (const s of idle) {
       this.slots.splice(this.slots.indexOf(s), 1);
-      this.workerShape.delete(s);
       void s.worker.terminate();
     }
     return idle.length;

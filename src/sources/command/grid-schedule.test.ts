@@ -36,16 +36,23 @@ function virtualTime(): { now: () => number; timers: Timers; advance: (ms: numbe
   return { now: () => t, timers, advance };
 }
 
-test('runs at start, then on the fixed grid start + k*period', async () => {
-  const vt = virtualTime();
+/** A 100 ms schedule on virtual time that records when it runs and fails on a skip. */
+function recording(vt: ReturnType<typeof virtualTime>, offsetMs?: number): { s: GridSchedule; runs: number[] } {
   const runs: number[] = [];
   const s = new GridSchedule({
     periodMs: 100,
+    offsetMs,
     now: vt.now,
     timers: vt.timers,
     run: async () => void runs.push(vt.now()),
     onSkip: () => assert.fail('no skip expected'),
   });
+  return { s, runs };
+}
+
+test('runs at start, then on the fixed grid start + k*period', async () => {
+  const vt = virtualTime();
+  const { s, runs } = recording(vt);
   s.start();
   await vt.advance(0);
   await vt.advance(350);
@@ -112,15 +119,7 @@ test('after a stall longer than a period, missed ticks are counted and the grid 
 
 test('an offset shifts the first run and the whole grid; stop before it cancels it', async () => {
   const vt = virtualTime();
-  const runs: number[] = [];
-  const s = new GridSchedule({
-    periodMs: 100,
-    offsetMs: 30,
-    now: vt.now,
-    timers: vt.timers,
-    run: async () => void runs.push(vt.now()),
-    onSkip: () => assert.fail('no skip expected'),
-  });
+  const { s, runs } = recording(vt, 30);
   s.start();
   await vt.advance(0);
   assert.deepEqual(runs, [], 'not run inside start()');
