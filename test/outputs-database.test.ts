@@ -113,6 +113,10 @@ for (const [name, open] of stores) {
         const again = await store.writeBatch(alerts);
         assert.deepEqual(again, { inserted: 0, duplicates: alerts.length, rejected: [] });
         assert.equal((await store.queryAlerts()).length, alerts.length);
+        // A replay that overlaps new alerts: the new ones go in with their data, the old ones once.
+        const fresh = sshdAlert({ id: '1795549999.1', fields: { srcip: '10.9.9.9', extra: "it's new" } });
+        assert.deepEqual(await store.writeBatch([alerts[0], fresh, alerts[1], fresh]), { inserted: 1, duplicates: 3, rejected: [] });
+        assert.deepEqual((await store.queryAlerts({ order: 'newest', limit: alerts.length + 1 })).find((a) => a.id === fresh.id), fresh);
         assert.deepEqual((await store.queryAlerts({ agent: "'); DROP TABLE alert;--" })).length, 0);
         assert.deepEqual((await store.queryAlerts({ agent: 'web1', level: 5, limit: 10 })).map((a) => a.id), ['1795549508.3']);
       } finally {

@@ -32,7 +32,7 @@ program
   .option('-c, --config <file>', 'configuration file', 'etc/ospatrol.conf')
   .option('-D, --dir <dir>', 'state directory (alerts, databases, positions, diff state)', 'var')
   .option('--hostname <name>', 'name of this host in alerts (default: the short host name)')
-  .option('-t, --threads <n>', 'most analysis threads, this one included; the others start only under load and decode and run the stateless rule filters (default: the cores, at most 4)')
+  .option('-t, --threads <n>', 'most analysis threads, this one included; the others start only under load and decode and run the stateless rule filters (default: the cores but one, at most 4)')
   .action(localCommand);
 
 program

@@ -4,8 +4,6 @@ import type { Logger } from '../../runtime/logger.js';
 import { AlertsJsonSink } from '../alerts-json/alerts-json-sink.js';
 import { AlertsLogSink } from '../alerts-log/alerts-log-sink.js';
 import { EmailOutput } from '../email/email-output.js';
-import { connectMysql } from '../mysql/mysql-connection.js';
-import { connectPostgres } from '../postgres/pg-connection.js';
 import { describeTarget, type SqlServerTarget } from '../sql/sql-connection.js';
 import { SqlDatabaseSink } from '../sql/sql-database-sink.js';
 import { SqliteSink } from '../sqlite/sqlite-sink.js';
@@ -75,7 +73,11 @@ function build(config: OspatrolConfig, ctx: OutputContext, outputs: Output[]): v
       password: db.password,
       database: db.database,
     };
-    const connect = db.type === 'postgresql' ? () => connectPostgres(target) : () => connectMysql(target);
+    // The client libraries load only when such an output is configured (a few hundred ms otherwise spent at every start).
+    const connect =
+      db.type === 'postgresql'
+        ? async () => (await import('../postgres/pg-connection.js')).connectPostgres(target)
+        : async () => (await import('../mysql/mysql-connection.js')).connectMysql(target);
     const described = describeTarget(db.type, target);
     const sink = new SqlDatabaseSink({ name: db.type, connect, serverName: hostname, serverVersion: version });
     const name = outputSlug(`${db.type}-${db.username}@${db.socket ?? `${db.hostname}-${db.port}`}-${db.database}`);

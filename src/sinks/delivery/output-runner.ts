@@ -10,9 +10,11 @@ import type { Output } from './output.js';
  * One output's delivery loop: read the journal from the output's cursor, hand batches to the
  * output, move the cursor when they are done, persist it. A failing target gets the same batch
  * again after a back-off (250 ms doubling to 30 s); nothing is skipped and the journal keeps
- * the alerts meanwhile. The cursor is persisted at most every `commitIntervalMs` (250 ms), after
- * the journal is flushed that far, so a crash redelivers at most that much, which the outputs
- * make harmless (database: alert id as key; files: recover() finds what was written).
+ * the alerts meanwhile. The cursor is persisted at most every `commitIntervalMs`, after the
+ * journal is flushed that far, so a crash redelivers at most that much, which the outputs make
+ * harmless (database: alert id as key; files: recover() finds what was written). That is 1 s for
+ * local outputs, where each persist costs two flushes to disk and a replay costs nothing, and
+ * 250 ms for remote ones, where a replay may reach a person (syslog, mail).
  *
  * Lag is visible: `status()` (for `ospatrol status`, which reads the cursor files), the cursor
  * file's lastError/failingSince, and log lines when an output starts failing, every minute while
@@ -24,7 +26,7 @@ export interface OutputRunnerOptions {
   journal: JournalFeed;
   cursors: CursorStore;
   logger: Logger;
-  /** Entries per deliver call. Default 512: a power of two, so a full batch is one multi-row statement (write-steps.ts). */
+  /** Entries per deliver call. Default the output's, else 512 (a power of two: write-steps.ts). */
   batchSize?: number;
   commitIntervalMs?: number;
   backoff?: BackoffOptions;
@@ -91,9 +93,9 @@ export class OutputRunner {
     this.journal = opts.journal;
     this.cursors = opts.cursors;
     this.log = opts.logger;
-    this.batchSize = opts.batchSize ?? 512;
+    this.batchSize = opts.batchSize ?? opts.output.batchSize ?? 512;
     this.lingerMs = opts.output.lingerMs ?? 0;
-    this.commitIntervalMs = opts.commitIntervalMs ?? 250;
+    this.commitIntervalMs = opts.commitIntervalMs ?? (opts.output.local ? 1000 : 250);
     this.backoff = opts.backoff ?? DEFAULT_BACKOFF;
     this.now = opts.now ?? Date.now;
     this.reader = new JournalReader({

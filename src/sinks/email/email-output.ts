@@ -1,4 +1,4 @@
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { Alert } from '../../alerts/alert.js';
 import type { EmailAlertsConfig, GlobalConfig } from '../../config/model.js';
 import type { Logger } from '../../runtime/logger.js';
@@ -63,7 +63,9 @@ export class EmailOutput implements Output {
   readonly local = false;
   readonly eagerCommit = true;
   private readonly recipients: Recipients[] = [];
-  private readonly transport: Transporter;
+  /** Built at the first mail: nodemailer loads only when a mail is actually sent. */
+  private transport: Transporter | undefined;
+  private readonly makeTransport: () => Promise<Transporter>;
   private readonly from: { name: string; address: string };
   private readonly now: () => number;
   private readonly log: Logger;
@@ -98,9 +100,10 @@ export class EmailOutput implements Output {
     const sendmail = server.startsWith('/');
     const port = g.smtpPort ?? (g.secureSmtp ? 465 : 25);
     this.target = sendmail ? `sendmail:${server}` : `smtp${g.secureSmtp ? 's' : ''}://${server}:${port}`;
-    this.transport =
-      opts.transport ??
-      (sendmail
+    this.transport = opts.transport;
+    this.makeTransport = async () => {
+      const { default: nodemailer } = await import('nodemailer');
+      return sendmail
         ? nodemailer.createTransport({ sendmail: true, path: server })
         : nodemailer.createTransport({
             host: server,
@@ -111,7 +114,8 @@ export class EmailOutput implements Output {
             connectionTimeout: 10_000,
             greetingTimeout: 10_000,
             socketTimeout: 30_000,
-          }));
+          });
+    };
   }
 
   setWake(wake: () => void): void {
@@ -179,7 +183,7 @@ export class EmailOutput implements Output {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     await this.ticking;
-    this.transport.close();
+    this.transport?.close();
   }
 
   private schedule(): void {
@@ -270,6 +274,7 @@ export class EmailOutput implements Output {
     const alerts: Alert[] = m.entries.map((e) => e.alert);
     const text: MailText = m.rcpt.format === 'sms' ? smsMail(alerts[0]) : fullMail(alerts);
     const g = this.opts.global;
+    this.transport ??= await this.makeTransport();
     await this.transport.sendMail({
       from: this.from,
       to: m.rcpt.to,

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkDiffAlert, sshdAlert } from '../../test-support/alert-fixtures.js';
@@ -172,5 +172,36 @@ test('long entries (a 1 MB full_command output) read back whole', () => {
   assert.equal(got[1].alert.fullLog, big.fullLog);
   assert.equal(got[2].alert.id, 'after');
   r.close();
+  j.close();
+});
+
+test('appendMany: one notice, ids stamped with their seqs, segments rolled over inside the run', () => {
+  const d = dir();
+  const j = AlertJournal.open({ dir: d, segmentBytes: 2000 });
+  let notices = 0;
+  j.onAppend(() => notices++);
+  j.append(sshdAlert({ id: 'first' }));
+  const alerts = Array.from({ length: 20 }, (_, i) => sshdAlert({ id: `run-${i}` }));
+  const first = j.appendMany(alerts, (a, seq) => ({ ...a, id: `${a.id}@${seq}` }));
+  assert.equal(first, 2);
+  assert.equal(notices, 2);
+  assert.equal(j.nextSeq, 22);
+  assert.ok(j.segments().length >= 5, `segments: ${j.segments()}`);
+  for (const s of j.segments()) assert.ok(statSync(join(d, segmentName(s))).size <= 2000);
+  assert.deepEqual(readAll(j).map((e) => e.id), ['first', ...alerts.map((a, i) => `${a.id}@${i + 2}`)]);
+  assert.deepEqual(readAll(j).map((e) => e.seq), Array.from({ length: 21 }, (_, i) => i + 1));
+  j.close();
+});
+
+test('appendMany on a full disk throws and appends nothing of the failed write (nextSeq says so)', { skip: existsSync('/dev/full') ? false : 'no /dev/full here' }, () => {
+  const d = dir();
+  // The segment file is the kernel's always-full device: every write fails with ENOSPC.
+  symlinkSync('/dev/full', join(d, segmentName(1)));
+  const j = AlertJournal.open({ dir: d });
+  let notices = 0;
+  j.onAppend(() => notices++);
+  assert.throws(() => j.appendMany([sshdAlert(), sshdAlert()]), /ENOSPC/);
+  assert.equal(j.nextSeq, 1);
+  assert.equal(notices, 0);
   j.close();
 });

@@ -14,7 +14,7 @@ import {
 import { join } from 'node:path';
 import type { Alert } from '../../alerts/alert.js';
 import { JournalLock } from './journal-lock.js';
-import { decodeEntry, encodeEntry, segmentFirstSeq, segmentName } from './journal-entry.js';
+import { decodeEntry, encodeLine, segmentFirstSeq, segmentName } from './journal-entry.js';
 import { EntryCache, type JournalFeed } from './journal-feed.js';
 
 /**
@@ -162,25 +162,62 @@ export class AlertJournal implements JournalFeed {
    * survives a crash of this process). Throws on I/O errors; nothing of the entry is then kept.
    */
   append(alert: Alert): number {
+    return this.appendMany([alert]);
+  }
+
+  /**
+   * Appends alerts in order and returns the seq of the first; `stamp` may give each alert its
+   * final form once its seq is known. One write per segment touched, not one per alert: that is
+   * what a run of alerts costs in system calls. When this returns every entry is in the kernel.
+   * Throws on I/O errors: the entries before `nextSeq` were appended, the others were not (a chunk
+   * that failed halfway is taken back, so readers never see a partial line).
+   */
+  appendMany(alerts: readonly Alert[], stamp?: (alert: Alert, seq: number) => Alert): number {
     if (this.closed) throw new Error('journal is closed');
-    const seq = this.next;
-    const line = encodeEntry(seq, alert);
-    if (this.size > 0 && this.size + line.length > this.opts.segmentBytes) this.rotate();
+    const first = this.next;
+    let chunk = '';
+    let bytes = 0;
+    let count = 0;
+    try {
+      for (const alert of alerts) {
+        const seq = this.next + count;
+        const line = encodeLine(seq, stamp ? stamp(alert, seq) : alert);
+        const n = Buffer.byteLength(line, 'utf8');
+        if (this.size + bytes > 0 && this.size + bytes + n > this.opts.segmentBytes) {
+          if (count > 0) this.writeChunk(chunk, bytes, count);
+          chunk = '';
+          bytes = 0;
+          count = 0;
+          if (this.size > 0) this.rotate();
+        }
+        chunk += line;
+        bytes += n;
+        count++;
+      }
+      if (count > 0) this.writeChunk(chunk, bytes, count);
+    } finally {
+      if (this.next > first) {
+        if (this.opts.fsyncIntervalMs === 0) this.sync();
+        else this.syncTimer ??= setTimeout(() => this.sync(), this.opts.fsyncIntervalMs).unref();
+        for (const l of this.listeners) l();
+      }
+    }
+    return first;
+  }
+
+  private writeChunk(chunk: string, bytes: number, count: number): void {
+    const buf = Buffer.from(chunk, 'utf8');
     let off = 0;
     try {
-      while (off < line.length) off += writeSync(this.fd, line, off, line.length - off);
+      while (off < bytes) off += writeSync(this.fd, buf, off, bytes - off);
     } catch (err) {
       // A partial line (disk full) would hide every later entry from readers: take it back.
       if (off > 0) ftruncateSync(this.fd, this.size);
       throw err;
     }
-    this.size += line.length;
+    this.size += bytes;
     this.segmentBytes.set(this.currentSegment(), this.size);
-    this.next = seq + 1;
-    if (this.opts.fsyncIntervalMs === 0) this.sync();
-    else this.syncTimer ??= setTimeout(() => this.sync(), this.opts.fsyncIntervalMs).unref();
-    for (const l of this.listeners) l();
-    return seq;
+    this.next += count;
   }
 
   /** Flushes appended entries to disk. */

@@ -37,8 +37,9 @@ export function segmentFirstSeq(name: string): number | undefined {
   return Number.isSafeInteger(n) ? n : undefined;
 }
 
-export function encodeEntry(seq: number, alert: Alert): Buffer {
-  return Buffer.from(`{"seq":${seq},"alert":${JSON.stringify(alert)}}\n`, 'utf8');
+/** One entry's line, with its newline. */
+export function encodeLine(seq: number, alert: Alert): string {
+  return `{"seq":${seq},"alert":${JSON.stringify(alert)}}\n`;
 }
 
 /** Parses one line (without its newline). Throws on anything that is not an entry. */

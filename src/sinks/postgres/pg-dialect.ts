@@ -55,6 +55,9 @@ export const pgDialect: SqlDialect = {
   insertAlerts: (rows) => `INSERT INTO alert (${ALERT_INSERT_COLUMNS})
       VALUES ${dollarRows(rows, ALERT_INSERT_PARAMS)}
       ON CONFLICT (server_id, alertid) DO NOTHING`,
+  insertAlertsReturning: (rows) => `INSERT INTO alert (${ALERT_INSERT_COLUMNS})
+      VALUES ${dollarRows(rows, ALERT_INSERT_PARAMS)}
+      ON CONFLICT (server_id, alertid) DO NOTHING RETURNING id, alertid`,
   selectAlertIds: (count) =>
     `SELECT id, alertid FROM alert WHERE server_id = $1 AND alertid IN (${Array.from({ length: count }, (_, i) => `$${i + 2}`).join(', ')})`,
   insertData: (rows) => `INSERT INTO data (alert_id, name, value) VALUES ${dollarRows(rows, 3)}

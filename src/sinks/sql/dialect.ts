@@ -49,6 +49,11 @@ export interface SqlDialect {
    * (server_id, alertid), so a replayed alert is skipped.
    */
   insertAlerts(rows: number): string;
+  /**
+   * insertAlerts answering `{ id, alertid }` of each row it added (RETURNING), where the database
+   * has it (SQLite 3.35+, PostgreSQL): the store then needs no lookup of the ids it wrote.
+   */
+  insertAlertsReturning?(rows: number): string;
   /** (server_id, alertid x count) -> { id, alertid } of the alerts of this server among those ids. */
   selectAlertIds(count: number): string;
   /** Multi-row INSERT of `rows` data rows (alert_id, name, value) x rows; nothing on conflict. */

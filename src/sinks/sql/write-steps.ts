@@ -108,24 +108,36 @@ export function* writeRowsSteps(
     }
   }
 
-  // Which of these alerts are stored already (a replay), and repeats inside the batch itself.
+  // Repeats inside the batch itself go once; alerts stored already (a replay) are skipped by the INSERT.
   const unique = new Map<string, AlertRow>();
   for (const row of rows) if (!unique.has(row.alertId)) unique.set(row.alertId, row);
-  const stored = yield* alertIdsSteps(dialect, serverId, [...unique.keys()]);
-  const fresh = [...unique.values()].filter((r) => !stored.has(r.alertId));
-
-  for (const chunk of statementChunks(fresh, dialect, rowBytes)) {
+  const insertParams = (chunk: readonly AlertRow[]): SqlValue[] => {
     const params: SqlValue[] = [];
     for (const row of chunk) {
       const ids = { serverId: rowId(serverId), locationId: rowId(locationIds.get(row.location)), agentId: rowId(agentIds.get(agentCacheKey(row))) };
       params.push(...insertAlertParams(row, ids, ctx.insertedAt));
     }
-    yield* run(dialect.insertAlerts(chunk.length), params);
+    return params;
+  };
+
+  let fresh: AlertRow[];
+  let alertIds: Map<string, SqlValue> | undefined;
+  if (dialect.insertAlertsReturning) {
+    // The INSERT answers the ids of the rows it added: no lookup before or after it.
+    alertIds = new Map();
+    for (const chunk of statementChunks([...unique.values()], dialect, rowBytes)) {
+      for (const r of yield* all(dialect.insertAlertsReturning(chunk.length), insertParams(chunk))) alertIds.set(String(r.alertid), r.id as SqlValue);
+    }
+    fresh = [...unique.values()].filter((r) => alertIds!.has(r.alertId));
+  } else {
+    const stored = yield* alertIdsSteps(dialect, serverId, [...unique.keys()]);
+    fresh = [...unique.values()].filter((r) => !stored.has(r.alertId));
+    for (const chunk of statementChunks(fresh, dialect, rowBytes)) yield* run(dialect.insertAlerts(chunk.length), insertParams(chunk));
   }
 
   const withData = fresh.filter((r) => r.fields.length > 0);
   if (withData.length > 0) {
-    const ids = yield* alertIdsSteps(dialect, serverId, withData.map((r) => r.alertId));
+    const ids = alertIds ?? (yield* alertIdsSteps(dialect, serverId, withData.map((r) => r.alertId)));
     const data: Array<[SqlValue, string, string]> = [];
     for (const row of withData) {
       const id = ids.get(row.alertId);

@@ -42,6 +42,9 @@ export const sqliteDialect: SqlDialect = {
   insertAlerts: (rows) => `INSERT INTO alert (${ALERT_INSERT_COLUMNS})
       VALUES ${questionMarkRows(rows, ALERT_INSERT_PARAMS)}
       ON CONFLICT (server_id, alertid) DO NOTHING`,
+  insertAlertsReturning: (rows) => `INSERT INTO alert (${ALERT_INSERT_COLUMNS})
+      VALUES ${questionMarkRows(rows, ALERT_INSERT_PARAMS)}
+      ON CONFLICT (server_id, alertid) DO NOTHING RETURNING id, alertid`,
   selectAlertIds: (count) => `SELECT id, alertid FROM alert WHERE server_id = ? AND alertid IN (${Array(count).fill('?').join(', ')})`,
   insertData: (rows) => `INSERT INTO data (alert_id, name, value) VALUES ${questionMarkRows(rows, 3)}
       ON CONFLICT (alert_id, name) DO NOTHING`,
