@@ -39,8 +39,6 @@ export interface Output {
    * 0: delivered as soon as read. A first alert after a quiet period is never held.
    */
   readonly lingerMs?: number;
-  /** Most entries per deliver call (and about 8 MiB at most). Default 512. */
-  readonly batchSize?: number;
   acknowledged?(): number;
   setWake?(wake: () => void): void;
   /** Saved with the cursor, handed back to `recover` after a crash. */

@@ -20,12 +20,6 @@ export interface BatchWriter {
 export class StoreOutput implements Output {
   /** A busy stream goes in full batches (one transaction each): 200 ms at most after the previous one. */
   readonly lingerMs = 200;
-  /**
-   * A transaction writes each index page it touched once, however many rows changed it: 2048 rows
-   * a transaction instead of 512 cost SQLite 10-20% less (the statements stay multi-row of at most
-   * the dialect's rows each).
-   */
-  readonly batchSize = 2048;
 
   constructor(
     readonly name: string,

@@ -26,7 +26,9 @@ export interface JournalFeed {
  * the same entries, and parsing each line once instead of once per output is most of the cost of
  * reading. An entry is keyed by its seq and found only by a reader positioned exactly where the
  * entry starts (same segment and offset), so a hit returns exactly what reading the file would.
- * Bounded in entries and bytes: the oldest entries go first. Consumers must treat the alerts as
+ * Bounded in entries and bytes: the oldest entries go first. Outputs that read far apart (one
+ * taking bigger batches than another) each parse the lines again: the delivery loops of one thread
+ * therefore use one batch size and so move together. Consumers must treat the alerts as
  * read-only (they do: outputs format or convert them, never change them).
  */
 export class EntryCache {
@@ -35,7 +37,7 @@ export class EntryCache {
 
   /** At most `maxEntries` entries and `maxBytes` of their lines (a 1 MB command output is one entry). */
   constructor(
-    private readonly maxEntries = 8192,
+    private readonly maxEntries = 16384,
     private readonly maxBytes = 32 * 1024 * 1024,
   ) {}
 
