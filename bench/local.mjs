@@ -106,15 +106,25 @@ async function localRun({ events, log }) {
       last = lastChange;
     } else if (started !== undefined && size > 0 && performance.now() - lastChange > 3000) break;
   }
+  const peakRssMb = peakRss(child.pid);
   await stop(child);
   if (started === undefined) log(lines.map((l) => l.line).join('\n'));
   const alerts = countAlerts(alertsLog);
   const jsonLines = existsSync(join(dir, 'logs', 'alerts', 'alerts.json')) ? readFileSync(join(dir, 'logs', 'alerts', 'alerts.json'), 'utf8').split('\n').filter(Boolean).length : 0;
   const dbRows = await sqliteRows(join(dir, 'alerts.db'));
   const seconds = started !== undefined && last > started ? (last - started) / 1000 : NaN;
-  const res = { events, alerts, jsonLines, dbRows, seconds, eventsPerS: events / seconds };
+  const res = { events, alerts, jsonLines, dbRows, seconds, eventsPerS: events / seconds, peakRssMb };
   rmSync(work, { recursive: true, force: true });
   return res;
+}
+
+/** The process's peak resident memory so far (VmHWM), in MB. */
+function peakRss(pid) {
+  try {
+    return Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
+  } catch {
+    return NaN;
+  }
 }
 
 function procStat(pid) {

@@ -86,7 +86,7 @@ function render(r) {
     const each = (l.runs ?? []).map((x) => `${fmt(x.eventsPerS)} ev/s against ${fmt(x.engineEventsPerS)} (${fmt(x.ratio, 2)}x)`).join(', ');
     add(
       `local mode end to end (file → alerts.log + json + SQLite), ${fmt(l.events)} events; each run against the in-process engine measured just before it`,
-      `median ${fmt(l.ratio, 2)}x the engine: ${each}; ${fmt(l.alerts)} / ${fmt(l.jsonLines)} / ${fmt(l.dbRows)} alerts`,
+      `median ${fmt(l.ratio, 2)}x the engine: ${each}; ${fmt(l.alerts)} / ${fmt(l.jsonLines)} / ${fmt(l.dbRows)} alerts; peak RSS ${fmt(l.peakRssMb)} MB (two threads, each with its own heap)`,
       '≥ 0.5x engine',
       l.ratio === undefined ? undefined : l.ratio >= 0.5,
     );

@@ -37,7 +37,7 @@ export class EntryCache {
 
   /** At most `maxEntries` entries and `maxBytes` of their lines (a 1 MB command output is one entry). */
   constructor(
-    private readonly maxEntries = 16384,
+    private readonly maxEntries = 8192,
     private readonly maxBytes = 32 * 1024 * 1024,
   ) {}
 
