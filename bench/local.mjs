@@ -1,7 +1,8 @@
 /**
  * Local mode end to end, the real `ospatrol local` process as a user runs it:
  *  - throughput: a file tailed from its start -> engine (OSSEC ruleset) -> alerts.log + alerts.json
- *    + SQLite; events/s from the "started" log line to the last alert written;
+ *    + SQLite; events/s from the "started" log line to the last alert written by the last of the
+ *    three outputs;
  *  - scheduling: N `command` localfiles at frequency F for D seconds; each run prints its own start
  *    time (`date +%s%N`), a local rule turns every output into an alert, and the drift of run k of a
  *    command is its start minus (its first start + k * F). Also the process's CPU, its zombies,
@@ -40,6 +41,23 @@ function countAlerts(file) {
   let n = 0;
   for (let i = text.indexOf('** Alert '); i >= 0; i = text.indexOf('\n** Alert ', i + 1)) n++;
   return n;
+}
+
+/** The alert rows of a database being written, read through one read-only connection (0 until it exists). */
+async function rowCounter(dbFile) {
+  const { default: Database } = await import('better-sqlite3');
+  let db;
+  return {
+    count() {
+      try {
+        db ??= new Database(dbFile, { readonly: true, fileMustExist: true });
+        return db.prepare('SELECT count(*) AS n FROM alert').get().n;
+      } catch {
+        return 0;
+      }
+    },
+    close: () => db?.close(),
+  };
 }
 
 async function sqliteRows(dbFile) {
@@ -93,19 +111,23 @@ async function localRun({ events, log }) {
   const lines = [];
   const child = startLocal(conf, dir, lines);
   const alertsLog = join(dir, 'logs', 'alerts', 'alerts.log');
+  const alertsJson = join(dir, 'logs', 'alerts', 'alerts.json');
+  const rows = await rowCounter(join(dir, 'alerts.db'));
+  // The run ends when the last of the three outputs stops growing: alerts.log, alerts.json, SQLite.
   let started;
-  let last = -1, lastSize = -1, lastChange = performance.now();
+  let last = -1, lastSeen = '', lastChange = performance.now();
   const deadline = performance.now() + 30 * 60 * 1000;
   while (performance.now() < deadline && child.exitCode === null) {
     await sleep(200);
     started ??= lines.find((l) => / INFO started/.test(l.line))?.t;
-    const size = fileSize(alertsLog);
-    if (size !== lastSize) {
-      lastSize = size;
+    const seen = `${fileSize(alertsLog)} ${fileSize(alertsJson)} ${rows.count()}`;
+    if (seen !== lastSeen) {
+      lastSeen = seen;
       lastChange = performance.now();
       last = lastChange;
-    } else if (started !== undefined && size > 0 && performance.now() - lastChange > 3000) break;
+    } else if (started !== undefined && fileSize(alertsLog) > 0 && performance.now() - lastChange > 3000) break;
   }
+  rows.close();
   const peakRssMb = peakRss(child.pid);
   await stop(child);
   if (started === undefined) log(lines.map((l) => l.line).join('\n'));
