@@ -6,7 +6,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { formatAlertJson } from '../src/alerts/alerts-json-format.js';
 import { loadEngine, type Engine } from '../src/analysis/engine.js';
 import { loadConfig } from '../src/config/load.js';
 import { conformanceAvailable, conformanceDir } from './support/conformance.js';
@@ -58,4 +61,21 @@ test('hostile lines through the OSSEC ruleset: handled, counted, bounded in time
     assert.equal(engine.counters.events, 1, name);
     assert.ok(ms < CEILING_MS, `${name} took ${ms.toFixed(0)} ms`);
   }
+});
+
+test('a decoded field named __proto__ is a field of the alert like any other, in alerts.json too', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'osp-proto-'));
+  writeFileSync(join(dir, 'decoder.xml'), '<decoder name="pt"><prematch>^proto: </prematch><regex>^proto: (\\S+) (\\S+)</regex><order>__proto__, srcip</order></decoder>\n');
+  writeFileSync(
+    join(dir, 'rules.xml'),
+    '<group name="t,">\n<rule id="1" level="0" noalert="1"><category>syslog</category><description>root</description></rule>\n' +
+      '<rule id="100001" level="5"><decoded_as>pt</decoded_as><description>proto</description></rule>\n</group>\n',
+  );
+  writeFileSync(join(dir, 'ospatrol.conf'), '<ospatrol_config><rules><decoder>decoder.xml</decoder><include>rules.xml</include></rules></ospatrol_config>\n');
+  const engine = loadEngine({ config: loadConfig(join(dir, 'ospatrol.conf')), hostname: 'h', logtest: true });
+  const alert = engine.process({ location: 'stdin', message: 'proto: evil 192.0.2.1', receivedAt: T0, kind: 'localfile' });
+  assert.ok(alert);
+  assert.deepEqual(Object.entries(alert.fields), [['__proto__', 'evil'], ['srcip', '192.0.2.1']]);
+  assert.equal(Object.getPrototypeOf(alert.fields), Object.prototype);
+  assert.match(formatAlertJson(alert), /"data":\{"__proto__":"evil","srcip":"192\.0\.2\.1"\}/);
 });

@@ -177,8 +177,9 @@ export class Engine {
 
   /** Builds the Alert value of a match (also used by logtest -a). */
   toAlert(lf: EventInfo, m: RuleMatch): Alert {
-    const fields: Record<string, string> = {};
-    for (const [k, v] of lf.fields) fields[k] = v;
+    // Own data properties, whatever the names: assigning `fields[k] = v` would turn a dynamic
+    // field named `__proto__` (a decoder's <order> can name it) into a prototype change and lose it.
+    const fields = Object.fromEntries(lf.fields) as Record<string, string>;
     const agent = lf.agent
       ? { id: lf.agent.id, name: lf.agent.name, ip: lf.agent.ip }
       : { id: '000', name: this.hostname };
