@@ -7,16 +7,20 @@ process.env.TZ = 'UTC';
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Alert } from '../src/alerts/alert.js';
+import { formatAlertJson } from '../src/alerts/alerts-json-format.js';
+import { formatAlertsLog } from '../src/alerts/alerts-log-format.js';
 import { connectMysql } from '../src/sinks/mysql/mysql-connection.js';
 import { connectPostgres } from '../src/sinks/postgres/pg-connection.js';
 import type { SqlServerTarget } from '../src/sinks/sql/sql-connection.js';
 import { SqlDatabaseSink } from '../src/sinks/sql/sql-database-sink.js';
 import { SqliteSink } from '../src/sinks/sqlite/sqlite-sink.js';
 import { checkDiffAlert, sshdAlert } from '../src/test-support/alert-fixtures.js';
+import { cliPath } from './support/local-process.js';
 import { startMariadb, type MariadbServer } from './support/mariadb.js';
 import { startPostgres, type PostgresServer } from './support/postgres.js';
 
@@ -171,3 +175,43 @@ SELECT TABLE_COLLATION FROM information_schema.TABLES WHERE TABLE_SCHEMA = '${ma
   assert.equal(versions, '1,2');
   assert.equal(collation, 'utf8mb4_nopad_bin');
 });
+
+for (const [type, target] of [
+  ['postgresql', () => pgTarget()],
+  ['mysql', () => myTarget()],
+] as const) {
+  test(`ospatrol alerts --database ${type}: the stored alerts printed as alerts.log shows them; a wrong password is said without the password`, async () => {
+    const store = serverStore(type, target());
+    const alerts = hostileAlerts().map((a, i) => ({ ...a, id: `1795560000.${i + 1}`, timestamp: 1_795_560_000_000 + i }));
+    try {
+      await store.writeBatch(alerts);
+    } finally {
+      await store.close();
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'osp-cli-db-'));
+    const conf = (password: string): string => {
+      const t = target();
+      const file = join(dir, `ospatrol-${password.length}.conf`);
+      const esc = (v: string | number): string => String(v).replace(/&/g, '&amp;').replace(/</g, '&lt;');
+      writeFileSync(
+        file,
+        `<ospatrol_config><database_output><type>${type}</type><hostname>${esc(t.host)}</hostname><port>${t.port}</port>` +
+          `<username>${esc(t.user)}</username><password>${esc(password)}</password><database>${esc(t.database)}</database></database_output></ospatrol_config>\n`,
+      );
+      return file;
+    };
+    const run = (file: string, ...args: string[]) => spawnSync(process.execPath, [cliPath, 'alerts', '--database', type, '-c', file, ...args], { encoding: 'utf8' });
+    // The other tests' alerts are in the same database, later in time: `--limit` keeps the oldest since.
+    const window = ['--since', '1795560000', '--limit', String(alerts.length)];
+    const all = run(conf(target().password), ...window);
+    assert.equal(all.status, 0, all.stderr);
+    assert.equal(all.stdout, alerts.map((a) => formatAlertsLog(a)).join(''));
+    const json = run(conf(target().password), ...window, '--json');
+    assert.deepEqual(json.stdout.split('\n').filter(Boolean), alerts.map((a) => formatAlertJson(a)));
+    const secret = 'not-the-password-9f3';
+    const bad = run(conf(secret));
+    assert.equal(bad.status, 1);
+    assert.match(bad.stderr, new RegExp(`cannot connect to ${type}://`));
+    assert.ok(!bad.stderr.includes(secret), bad.stderr);
+  });
+}

@@ -1,15 +1,21 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Alert } from '../alerts/alert.js';
 import { formatAlertJson } from '../alerts/alerts-json-format.js';
 import { formatAlertsLog } from '../alerts/alerts-log-format.js';
+import { loadConfig } from '../config/load.js';
 import { ErrorCodes, OspatrolError } from '../errors.js';
 import type { AlertQuery } from '../sinks/sql/alert-query.js';
+import { connectServer, describeTarget, serverTarget } from '../sinks/sql/sql-connection.js';
+import { queryAlertsSteps, runStepsAsync } from '../sinks/sql/write-steps.js';
 import { SqliteAlertReader } from '../sinks/sqlite/sqlite-alert-reader.js';
 import { printLoadError } from './errors.js';
 
 export interface AlertsOptions {
   dir: string;
+  /** Read the `<database_output>` of this type in `config` instead of the embedded store. */
+  database?: string;
+  config?: string;
   level?: string;
   rule?: string;
   agent?: string;
@@ -23,21 +29,26 @@ export interface AlertsOptions {
 const FOLLOW_WINDOW_MS = 5 * 60_000;
 const FOLLOW_POLL_MS = 1000;
 
+/** Where alerts are read from: a SQLite file (synchronous) or a database server. */
+interface AlertSource {
+  queryAlerts(q: AlertQuery): Alert[] | Promise<Alert[]>;
+  close(): void | Promise<void>;
+}
+
 /**
- * `ospatrol alerts`: alerts from the state directory's SQLite store (`<dir>/alerts.db`), oldest
- * first, printed as alerts.log shows them (or as alerts.json lines with `--json`). Without `--since`
- * it prints the last `--limit` (100); with it, everything since then. `--follow` keeps printing new
- * alerts as they are stored. Read-only: it never creates or migrates the store, and is safe beside
- * a running daemon (WAL).
+ * `ospatrol alerts`: alerts from the state directory's SQLite store (`<dir>/alerts.db`), or with
+ * `--database TYPE` from the configuration's `<database_output>` of that type (PostgreSQL, MySQL,
+ * a second SQLite file), oldest first, printed as alerts.log shows them (or as alerts.json lines
+ * with `--json`). Without `--since` it prints the last `--limit` (100); with it, everything since
+ * then. `--follow` keeps printing new alerts as they are stored. Read-only: it never creates or
+ * migrates a store, and is safe beside a running daemon.
  */
 export async function alertsCommand(opts: AlertsOptions): Promise<void> {
-  let reader: SqliteAlertReader;
+  let reader: AlertSource;
   let query: AlertQuery;
   try {
     query = buildQuery(opts, Date.now());
-    const path = join(opts.dir, 'alerts.db');
-    if (!existsSync(path)) throw new OspatrolError(ErrorCodes.USAGE, `no alert store at ${path} (has "ospatrol local -D ${opts.dir}" run?)`);
-    reader = new SqliteAlertReader(path);
+    reader = await openSource(opts);
   } catch (e) {
     printLoadError(e instanceof OspatrolError || !(e instanceof Error) ? e : new OspatrolError(ErrorCodes.USAGE, e.message));
     process.exitCode = 1;
@@ -52,7 +63,7 @@ export async function alertsCommand(opts: AlertsOptions): Promise<void> {
     process.stdout.write(opts.json ? `${formatAlertJson(a)}\n` : formatAlertsLog(a));
   };
   try {
-    const first = query.since !== undefined ? reader.queryAlerts(query) : reader.queryAlerts({ ...query, order: 'newest' }).reverse();
+    const first = query.since !== undefined ? await reader.queryAlerts(query) : (await reader.queryAlerts({ ...query, order: 'newest' })).reverse();
     for (const a of first) print(a);
     if (!opts.follow) return;
     // Follow: poll for alerts stored since, looking a little back for late ones; each printed once.
@@ -62,7 +73,7 @@ export async function alertsCommand(opts: AlertsOptions): Promise<void> {
     for (;;) {
       await new Promise((r) => setTimeout(r, FOLLOW_POLL_MS));
       const since = Math.max(0, Math.min(newest, Date.now()) - FOLLOW_WINDOW_MS);
-      for (const a of reader.queryAlerts({ ...query, since, order: 'oldest', limit: 100_000 })) {
+      for (const a of await reader.queryAlerts({ ...query, since, order: 'oldest', limit: 100_000 })) {
         if (seen.has(a.id)) continue;
         seen.set(a.id, a.timestamp);
         newest = Math.max(newest, a.timestamp);
@@ -70,9 +81,49 @@ export async function alertsCommand(opts: AlertsOptions): Promise<void> {
       }
       for (const [id, ts] of seen) if (ts < since) seen.delete(id);
     }
+  } catch (e) {
+    // A database server gone away, a store that is not one: said in one line, exit status 1.
+    process.stderr.write(`ospatrol: cannot read alerts: ${(e as Error).message}\n`);
+    process.exitCode = 1;
   } finally {
-    reader.close();
+    await reader.close();
   }
+}
+
+const DATABASE_TYPES: Record<string, 'postgresql' | 'mysql' | 'sqlite'> = {
+  postgresql: 'postgresql',
+  pgsql: 'postgresql',
+  mysql: 'mysql',
+  mariadb: 'mysql',
+  sqlite: 'sqlite',
+};
+
+async function openSource(opts: AlertsOptions): Promise<AlertSource> {
+  if (opts.database === undefined) return openSqlite(join(opts.dir, 'alerts.db'), `(has "ospatrol local -D ${opts.dir}" run?)`);
+  const type = DATABASE_TYPES[opts.database.toLowerCase()];
+  if (type === undefined) throw new OspatrolError(ErrorCodes.USAGE, `--database takes postgresql, mysql or sqlite, not "${opts.database}"`);
+  const file = opts.config ?? 'etc/ospatrol.conf';
+  const db = loadConfig(file).databaseOutputs.find((d) => d.type === type);
+  if (db === undefined) throw new OspatrolError(ErrorCodes.USAGE, `${file} has no <database_output> of type ${type}`);
+  if (db.type === 'sqlite') return openSqlite(resolve(opts.dir, db.database), '');
+  const target = serverTarget(db);
+  let conn;
+  try {
+    conn = await connectServer(db.type, target);
+  } catch (e) {
+    // The target is described without its password.
+    throw new OspatrolError(ErrorCodes.USAGE, `cannot connect to ${describeTarget(db.type, target)}: ${(e as Error).message}`);
+  }
+  const c = conn;
+  return {
+    queryAlerts: (q) => runStepsAsync(queryAlertsSteps(c.dialect, q), (step) => c.exec(step)),
+    close: () => c.close(),
+  };
+}
+
+function openSqlite(path: string, hint: string): AlertSource {
+  if (!existsSync(path)) throw new OspatrolError(ErrorCodes.USAGE, `no alert store at ${path}${hint ? ` ${hint}` : ''}`);
+  return new SqliteAlertReader(path);
 }
 
 function buildQuery(opts: AlertsOptions, now: number): AlertQuery {

@@ -67,8 +67,10 @@ program
 
 program
   .command('alerts')
-  .description('print stored alerts (the SQLite store under -D) as alerts.log shows them, oldest first')
+  .description('print stored alerts (the SQLite store under -D, or a <database_output>) as alerts.log shows them, oldest first')
   .option('-D, --dir <dir>', 'state directory', 'var')
+  .option('--database <type>', "read the configuration's <database_output> of this type instead: postgresql, mysql or sqlite")
+  .option('-c, --config <file>', 'configuration file (with --database)', 'etc/ospatrol.conf')
   .option('--level <n>', 'only alerts of at least this level')
   .option('--rule <id>', 'only alerts of this rule')
   .option('--agent <name>', 'only alerts of this agent (name or id)')

@@ -4,7 +4,7 @@ import type { Logger } from '../../runtime/logger.js';
 import { AlertsJsonSink } from '../alerts-json/alerts-json-sink.js';
 import { AlertsLogSink } from '../alerts-log/alerts-log-sink.js';
 import { EmailOutput } from '../email/email-output.js';
-import { describeTarget, type SqlServerTarget } from '../sql/sql-connection.js';
+import { connectServer, describeTarget, serverTarget } from '../sql/sql-connection.js';
 import { SqlDatabaseSink } from '../sql/sql-database-sink.js';
 import { SqliteSink } from '../sqlite/sqlite-sink.js';
 import { SyslogOutput } from '../syslog/syslog-output.js';
@@ -65,19 +65,9 @@ function build(config: OspatrolConfig, ctx: OutputContext, outputs: Output[]): v
       outputs.push(new StoreOutput(outputSlug(`sqlite-${sink.path}`), sink.path, true, sink, logger));
       continue;
     }
-    const target: SqlServerTarget = {
-      host: db.hostname,
-      port: db.port,
-      socket: db.socket,
-      user: db.username,
-      password: db.password,
-      database: db.database,
-    };
-    // The client libraries load only when such an output is configured (a few hundred ms otherwise spent at every start).
-    const connect =
-      db.type === 'postgresql'
-        ? async () => (await import('../postgres/pg-connection.js')).connectPostgres(target)
-        : async () => (await import('../mysql/mysql-connection.js')).connectMysql(target);
+    const type = db.type;
+    const target = serverTarget(db);
+    const connect = () => connectServer(type, target);
     const described = describeTarget(db.type, target);
     const sink = new SqlDatabaseSink({ name: db.type, connect, serverName: hostname, serverVersion: version });
     const name = outputSlug(`${db.type}-${db.username}@${db.socket ?? `${db.hostname}-${db.port}`}-${db.database}`);

@@ -1,3 +1,4 @@
+import type { DatabaseOutputConfig } from '../../config/model.js';
 import type { SqlDialect } from './dialect.js';
 import type { SqlStep, StepAnswer } from './write-steps.js';
 
@@ -47,4 +48,18 @@ export interface SqlServerTarget {
 /** `user@host:port/database`, for logs and status: no password. */
 export function describeTarget(kind: string, t: SqlServerTarget): string {
   return `${kind}://${t.user}@${t.socket ?? `${t.host}:${t.port}`}/${t.database}`;
+}
+
+/** The server a `<database_output>` of type postgresql or mysql names. */
+export function serverTarget(db: DatabaseOutputConfig): SqlServerTarget {
+  return { host: db.hostname, port: db.port, socket: db.socket, user: db.username, password: db.password, database: db.database };
+}
+
+/**
+ * A new connection to that server. The client library loads only now: pg and mysql2 cost about
+ * 70 ms each to load, which a process without such an output never pays.
+ */
+export async function connectServer(type: 'postgresql' | 'mysql', target: SqlServerTarget): Promise<SqlConnection> {
+  if (type === 'postgresql') return (await import('../postgres/pg-connection.js')).connectPostgres(target);
+  return (await import('../mysql/mysql-connection.js')).connectMysql(target);
 }
