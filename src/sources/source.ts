@@ -93,6 +93,8 @@ export const SourceCounters = {
   COMMAND_SPAWN_FAILED: 'command.spawn_failed',
   COMMAND_LEFTOVER_KILLED: 'command.leftover_killed',
   COMMAND_UNKILLABLE: 'command.unkillable',
+  /** The failing-commands file could not be read or written (failing-commands.ts). */
+  COMMAND_STATE_FAILED: 'command.state_failed',
   LOGFILE_LINE_TRUNCATED: 'logfile.line_truncated',
   LOGFILE_ROTATED: 'logfile.rotated',
   LOGFILE_TRUNCATED: 'logfile.truncated',

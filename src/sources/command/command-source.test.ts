@@ -1,12 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CommandConfig } from '../../config/model.js';
 import { memoryContext } from '../context.js';
 import { SourceCounters } from '../source.js';
 import { collector, sleep, tempDir, waitFor } from '../test-support.js';
 import { CommandSource, STAGGER_BATCH_MS, staggerOffsets } from './command-source.js';
+import { failingCommandsFile } from './failing-commands.js';
 
 function cmd(command: string, over: Partial<CommandConfig> = {}): CommandConfig {
   return {
@@ -143,6 +144,47 @@ test('a command that succeeds after failing reports its recovery once', async ()
     c.messages().filter((m) => m.includes('recovered')),
     ["ospatrol: command recovered: 'svc': status 0"],
   );
+});
+
+test('a recovery after a restart is still reported: which commands fail is kept in the state directory (0600)', async () => {
+  const dir = tempDir('cmd');
+  const flag = join(dir, 'fixed');
+  const config = cmd(`test -e ${flag} && echo ok || exit 2`, { alias: 'svc', frequencySeconds: 3600 });
+  const first = new CommandSource([config], memoryContext(dir), { killGraceMs: 100 });
+  const c1 = collector();
+  first.start(c1.emit);
+  await waitFor(() => c1.messages().includes("ospatrol: command exit: 'svc': status 2"), 5000, 'the failure');
+  await first.stop();
+  const file = failingCommandsFile(dir);
+  assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), { version: 1, failing: ['svc'] });
+  assert.equal(statSync(file).mode & 0o777, 0o600);
+
+  // Fixed while OSPatrol was down: the first run after the restart reports the recovery.
+  writeFileSync(flag, '');
+  const second = new CommandSource([config], memoryContext(dir), { killGraceMs: 100 });
+  const c2 = collector();
+  second.start(c2.emit);
+  await waitFor(() => c2.messages().includes("ospatrol: command recovered: 'svc': status 0"), 5000, 'the recovery');
+  await second.stop();
+  assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), { version: 1, failing: [] });
+
+  // A damaged file is logged and counted, never fatal.
+  writeFileSync(file, '{"version":1,"failing":');
+  const ctx = memoryContext(dir);
+  const third = new CommandSource([config], ctx, { killGraceMs: 100 });
+  const c3 = collector();
+  third.start(c3.emit);
+  await waitFor(() => c3.events.length > 0, 5000, 'a run');
+  await third.stop();
+  assert.equal(ctx.counters.get(SourceCounters.COMMAND_STATE_FAILED), 1);
+  assert.match(ctx.logs.map((l) => l.msg).join('\n'), /not valid JSON/);
+
+  // A command no longer configured is forgotten at start.
+  writeFileSync(file, JSON.stringify({ version: 1, failing: ['gone', 'svc'] }));
+  const fourth = new CommandSource([config], memoryContext(dir), { killGraceMs: 100 });
+  fourth.start(collector().emit);
+  assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), { version: 1, failing: ['svc'] });
+  await fourth.stop();
 });
 
 test('a hanging command does not delay another command', async () => {

@@ -4,6 +4,7 @@ import type { CommandConfig } from '../../config/model.js';
 import type { EventHandler } from '../../events/event.js';
 import { defaultTimers, safeEmit, SourceCounters, type Source, type SourceContext } from '../source.js';
 import { GridSchedule } from './grid-schedule.js';
+import { FailingCommands } from './failing-commands.js';
 import { recoveredMessage } from './messages.js';
 import { renderCommandResult, type RenderSpec } from './render.js';
 import { runCommand, type CommandResult } from './runner.js';
@@ -78,8 +79,8 @@ export class CommandSource implements Source {
   private readonly schedules: GridSchedule[] = [];
   private readonly abort = new AbortController();
   private started = false;
-  /** Commands whose last observed run failed (by label), to report their recovery once. */
-  private readonly failing = new Set<string>();
+  /** Commands whose last observed run failed, to report their recovery once (across restarts too). */
+  private failing: FailingCommands | undefined;
 
   constructor(
     private readonly commands: readonly CommandConfig[],
@@ -90,6 +91,8 @@ export class CommandSource implements Source {
   start(emit: EventHandler): void {
     if (this.started) throw new Error(`source ${this.name} already started`);
     this.started = true;
+    this.failing = new FailingCommands(this.ctx);
+    this.failing.retainOnly(new Set(this.commands.map((cfg) => this.renderSpec(cfg).label)));
     const timers = this.ctx.timers ?? defaultTimers;
     const clock = this.options.clock ?? (() => performance.now());
     // Every running command listens on the one abort signal: as many listeners as commands is
@@ -160,8 +163,9 @@ export class CommandSource implements Source {
       result.spawnError !== undefined ||
       result.killedBy === 'timeout' ||
       (result.killedBy === undefined && (result.exitCode !== 0 || result.signal !== null));
-    if (failed) this.failing.add(spec.label);
-    else if (result.killedBy === undefined && this.failing.delete(spec.label)) messages.push(recoveredMessage(spec.prefix, spec.label));
+    const failing = this.failing as FailingCommands;
+    if (failed) failing.add(spec.label);
+    else if (result.killedBy === undefined && failing.recovered(spec.label)) messages.push(recoveredMessage(spec.prefix, spec.label));
     for (const message of messages) {
       safeEmit(this.ctx, emit, { location: spec.label, message, receivedAt, kind: 'command' });
     }

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../storage/atomic-write.js';
+import { readJsonState } from '../../storage/json-state-file.js';
 import { SourceCounters, type SourceContext } from '../source.js';
 
 /**
@@ -48,20 +48,10 @@ export class CheckpointStore {
   ) {}
 
   load(): FileCheckpoint[] {
-    let text: string;
-    try {
-      text = readFileSync(this.file, 'utf8');
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') this.invalid('cannot read positions file', e);
-      return [];
-    }
-    let data: unknown;
-    try {
-      data = JSON.parse(text);
-    } catch (e) {
-      this.invalid('positions file is not valid JSON; starting without positions', e);
-      return [];
-    }
+    const data = readJsonState(this.file, (reason, e) =>
+      this.invalid(reason === 'unreadable' ? 'cannot read positions file' : 'positions file is not valid JSON; starting without positions', e),
+    );
+    if (data === undefined) return [];
     const obj = data as Partial<CheckpointFile>;
     if (typeof obj !== 'object' || obj === null || obj.version !== CHECKPOINT_VERSION || !Array.isArray(obj.files)) {
       this.invalid(`positions file has an unknown version or shape (expected version ${CHECKPOINT_VERSION})`);
