@@ -43,32 +43,27 @@ function countAlerts(file) {
   return n;
 }
 
-/** The alert rows of a database being written, read through one read-only connection (0 until it exists). */
+/** The alert rows of a database, read through one read-only connection (`count` throws until it exists). */
 async function rowCounter(dbFile) {
   const { default: Database } = await import('better-sqlite3');
   let db;
   return {
     count() {
-      try {
-        db ??= new Database(dbFile, { readonly: true, fileMustExist: true });
-        return db.prepare('SELECT count(*) AS n FROM alert').get().n;
-      } catch {
-        return 0;
-      }
+      db ??= new Database(dbFile, { readonly: true, fileMustExist: true });
+      return db.prepare('SELECT count(*) AS n FROM alert').get().n;
     },
     close: () => db?.close(),
   };
 }
 
 async function sqliteRows(dbFile) {
+  const rows = await rowCounter(dbFile);
   try {
-    const { default: Database } = await import('better-sqlite3');
-    const db = new Database(dbFile, { readonly: true, fileMustExist: true });
-    const n = db.prepare('SELECT count(*) AS n FROM alert').get().n;
-    db.close();
-    return n;
+    return rows.count();
   } catch (e) {
     return `n/a (${e.message})`;
+  } finally {
+    rows.close();
   }
 }
 
@@ -120,7 +115,11 @@ async function localRun({ events, log }) {
   while (performance.now() < deadline && child.exitCode === null) {
     await sleep(200);
     started ??= lines.find((l) => / INFO started/.test(l.line))?.t;
-    const seen = `${fileSize(alertsLog)} ${fileSize(alertsJson)} ${rows.count()}`;
+    let stored = 0;
+    try {
+      stored = rows.count();
+    } catch {} // not created yet
+    const seen = `${fileSize(alertsLog)} ${fileSize(alertsJson)} ${stored}`;
     if (seen !== lastSeen) {
       lastSeen = seen;
       lastChange = performance.now();

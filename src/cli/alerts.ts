@@ -4,6 +4,7 @@ import type { Alert } from '../alerts/alert.js';
 import { formatAlertJson } from '../alerts/alerts-json-format.js';
 import { formatAlertsLog } from '../alerts/alerts-log-format.js';
 import { loadConfig } from '../config/load.js';
+import { databaseType } from '../config/sections/outputs.js';
 import { ErrorCodes, OspatrolError } from '../errors.js';
 import type { AlertQuery } from '../sinks/sql/alert-query.js';
 import { connectServer, describeTarget, serverTarget } from '../sinks/sql/sql-connection.js';
@@ -90,34 +91,22 @@ export async function alertsCommand(opts: AlertsOptions): Promise<void> {
   }
 }
 
-const DATABASE_TYPES: Record<string, 'postgresql' | 'mysql' | 'sqlite'> = {
-  postgresql: 'postgresql',
-  pgsql: 'postgresql',
-  mysql: 'mysql',
-  mariadb: 'mysql',
-  sqlite: 'sqlite',
-};
-
 async function openSource(opts: AlertsOptions): Promise<AlertSource> {
   if (opts.database === undefined) return openSqlite(join(opts.dir, 'alerts.db'), `(has "ospatrol local -D ${opts.dir}" run?)`);
-  const type = DATABASE_TYPES[opts.database.toLowerCase()];
+  const type = databaseType(opts.database);
   if (type === undefined) throw new OspatrolError(ErrorCodes.USAGE, `--database takes postgresql, mysql or sqlite, not "${opts.database}"`);
   const file = opts.config ?? 'etc/ospatrol.conf';
   const db = loadConfig(file).databaseOutputs.find((d) => d.type === type);
   if (db === undefined) throw new OspatrolError(ErrorCodes.USAGE, `${file} has no <database_output> of type ${type}`);
   if (db.type === 'sqlite') return openSqlite(resolve(opts.dir, db.database), '');
   const target = serverTarget(db);
-  let conn;
-  try {
-    conn = await connectServer(db.type, target);
-  } catch (e) {
+  const conn = await connectServer(db.type, target).catch((e: unknown) => {
     // The target is described without its password.
     throw new OspatrolError(ErrorCodes.USAGE, `cannot connect to ${describeTarget(db.type, target)}: ${(e as Error).message}`);
-  }
-  const c = conn;
+  });
   return {
-    queryAlerts: (q) => runStepsAsync(queryAlertsSteps(c.dialect, q), (step) => c.exec(step)),
-    close: () => c.close(),
+    queryAlerts: (q) => runStepsAsync(queryAlertsSteps(conn.dialect, q), (step) => conn.exec(step)),
+    close: () => conn.close(),
   };
 }
 

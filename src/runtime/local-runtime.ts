@@ -30,7 +30,7 @@ export interface LocalRuntimeOptions {
   /**
    * Most analysis threads, this one included (parallel-analyzer.ts): the others decode and run
    * the stateless rule filters, and start only while analysis keeps this thread saturated.
-   * 1: this thread only. Default: the number of cores, at most 4.
+   * 1: this thread only. Default: the cores but one (defaultAnalysisThreads), at most 4.
    */
   threads?: number;
 }

@@ -5,7 +5,7 @@ import type { ForwardedAlert } from '../decoders/types.js';
 import type { Engine } from '../engine.js';
 import type { EventInfo } from '../event-info.js';
 import { BatchDecoder, decoderRefs, type EncodedBatch } from './codec.js';
-import type { BatchIn, Run, StatelessWorkers, WorkersListener } from './stateless-workers.js';
+import { eachEvent, type BatchIn, type Run, type StatelessWorkers, type WorkersListener } from './stateless-workers.js';
 
 /**
  * One event ready for the stateful rules: decoded, with `prepassed` (the nodes whose stateless
@@ -302,24 +302,12 @@ export class ParallelAnalyzer<M = undefined> implements WorkersListener {
     });
   }
 
-  /** Each event of a batch, as one reused object: callers read it and do not keep it. */
-  private eventsOf(batch: BatchIn, each: (event: Event) => void): void {
-    let m = 0;
-    for (const run of batch.runs) {
-      const event: Event = { location: run.location, message: '', receivedAt: run.receivedAt, kind: run.kind, agent: run.agent };
-      for (let i = 0; i < run.count; i++, m++) {
-        event.message = batch.messages[m];
-        each(event);
-      }
-    }
-  }
-
   private consumeEncoded(batch: BatchIn, events: EncodedBatch): void {
     const decoder = new BatchDecoder(events, this.refs);
     // The events of a batch are read with one cursor: should one fail to read back (a bug), the
     // rest of the batch is analysed here rather than read from the wrong place.
     let unreadable = false;
-    this.eventsOf(batch, (event) => {
+    eachEvent(batch, (event) => {
       let d;
       if (!unreadable) {
         try {
@@ -341,7 +329,7 @@ export class ParallelAnalyzer<M = undefined> implements WorkersListener {
   private prepare(batch: BatchIn): (Prepared | null)[] {
     const out: (Prepared | null)[] = [];
     const detail = this.detail;
-    this.eventsOf(batch, (event) => {
+    eachEvent(batch, (event) => {
       try {
         detail.reset();
         const d = this.engine.decodeEvent(event, detail);
@@ -368,7 +356,7 @@ export class ParallelAnalyzer<M = undefined> implements WorkersListener {
   }
 
   private consumeHere(batch: BatchIn): void {
-    this.eventsOf(batch, (event) => this.here(event));
+    eachEvent(batch, (event) => this.here(event));
   }
 
   private here(event: Event): void {
@@ -386,9 +374,9 @@ export class ParallelAnalyzer<M = undefined> implements WorkersListener {
   /**
    * Stops the workers after idleMs at rest. Adds a worker when the threads there cannot keep up:
    * the first once this thread has been saturated for firstBusyMs, another once this thread and
-   * every ready worker have been for busyMs. Starting a worker costs about what this thread spent loading the rules (0.4 s of CPU
-   * with OSSEC's ruleset), so waiting about that long before paying it keeps short bursts from
-   * costing more than they gain (the ski-rental rule).
+   * every ready worker have been for busyMs. Starting a worker costs about what this thread spent
+   * loading the rules (0.4 s of CPU with OSSEC's ruleset), so waiting about that long before
+   * paying it keeps short bursts from costing more than they gain (the ski-rental rule).
    */
   private resize(): void {
     if (this.closed) return;

@@ -6,12 +6,11 @@
  * run side by side.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { Event } from '../../events/event.js';
 import { loadConfig } from '../../config/load.js';
 import { DecodeDetail } from '../decoders/index.js';
 import { decodeStage, loadEngine } from '../engine.js';
 import { BatchEncoder, decoderRefs } from './codec.js';
-import type { BatchIn, StatelessWorkerData, WorkerMessage } from './stateless-workers.js';
+import { eachEvent, type BatchIn, type StatelessWorkerData, type WorkerMessage } from './stateless-workers.js';
 
 const data = workerData as StatelessWorkerData;
 const port = parentPort!;
@@ -20,20 +19,15 @@ const encoder = new BatchEncoder(new Map(decoderRefs(engine.decoders).map((r, i)
 const detail = new DecodeDetail(false);
 
 port.on('message', (b: BatchIn) => {
-  let m = 0;
-  for (const run of b.runs) {
-    const event: Event = { location: run.location, message: '', receivedAt: run.receivedAt, kind: run.kind, agent: run.agent };
-    for (let i = 0; i < run.count; i++, m++) {
-      event.message = b.messages[m];
-      try {
-        const d = decodeStage(engine.decoders, data.hostname, event, detail);
-        const passed = engine.preEvaluate(d.lf, detail);
-        encoder.add(event, d.lf, detail, d.forwarded, passed);
-      } catch {
-        encoder.addFailed(); // counted there, never fatal (architecture.md: bad input is data)
-      }
+  eachEvent(b, (event) => {
+    try {
+      const d = decodeStage(engine.decoders, data.hostname, event, detail);
+      const passed = engine.preEvaluate(d.lf, detail);
+      encoder.add(event, d.lf, detail, d.forwarded, passed);
+    } catch {
+      encoder.addFailed(); // counted there, never fatal (architecture.md: bad input is data)
     }
-  }
+  });
   const events = encoder.finish();
   const out: WorkerMessage = { type: 'done', seq: b.seq, events };
   port.postMessage(out, [events.nums.buffer as ArrayBuffer]);

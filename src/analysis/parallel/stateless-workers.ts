@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { EventLoopUtilization } from 'node:perf_hooks';
-import type { AgentRef, EventKind } from '../../events/event.js';
+import type { AgentRef, Event, EventKind } from '../../events/event.js';
 import type { EncodedBatch } from './codec.js';
 
 /** What a worker is started with: it loads the same files as the rules thread. */
@@ -23,6 +23,18 @@ export interface BatchIn {
   seq: number;
   messages: string[];
   runs: Run[];
+}
+
+/** Each event of a batch, in order, as one reused object: callers read it and do not keep it. */
+export function eachEvent(batch: BatchIn, each: (event: Event) => void): void {
+  let m = 0;
+  for (const run of batch.runs) {
+    const event: Event = { location: run.location, message: '', receivedAt: run.receivedAt, kind: run.kind, agent: run.agent };
+    for (let i = 0; i < run.count; i++, m++) {
+      event.message = batch.messages[m];
+      each(event);
+    }
+  }
 }
 
 /** What a worker posts: once `ready` with the shape of the tree it loaded, then one `done` per batch. */
@@ -164,7 +176,6 @@ export class StatelessWorkers {
     best.worker.postMessage(batch);
     return true;
   }
-
 
   /**
    * The least busy ready worker's event loop utilisation since the last call (0..1), or undefined

@@ -42,8 +42,6 @@ export class WriteBehindCheckDiffStore implements CheckDiffStore {
   private fd: number | undefined;
   private recovered = false;
   private timer: NodeJS.Timeout | undefined;
-  /** The last flush failure (the timer retries; close() throws it). */
-  lastError: Error | undefined;
 
   constructor(
     private readonly inner: FileCheckDiffStore,
@@ -182,10 +180,9 @@ export class WriteBehindCheckDiffStore implements CheckDiffStore {
       this.timer = undefined;
       try {
         this.flush();
-        this.lastError = undefined;
-      } catch (e) {
-        // The changes stay in memory and in the log; tried again after the next change or at close.
-        this.lastError = e as Error;
+      } catch {
+        // The changes stay in memory and in the log; tried again after the next change or at
+        // close(), which throws what still fails.
       }
     }, this.delayMs);
     this.timer.unref();

@@ -49,6 +49,15 @@ function readFilterOption(c: ErrorCollector, el: XmlElement, f: AlertFilter, loc
 }
 
 /** `<database_output>` (ossec-platform.md 3.5): one database; several blocks make several outputs. */
+/** A `<database_output><type>` (or `ospatrol alerts --database`) name, OSSEC's aliases included. */
+export function databaseType(name: string): DatabaseOutputConfig['type'] | undefined {
+  const v = name.toLowerCase();
+  if (v === 'postgresql' || v === 'pgsql' || v === 'postgres') return 'postgresql';
+  if (v === 'mysql' || v === 'mariadb') return 'mysql';
+  if (v === 'sqlite') return 'sqlite';
+  return undefined;
+}
+
 export function readDatabaseOutput(c: ErrorCollector, section: XmlElement): DatabaseOutputConfig | undefined {
   const before = c.count;
   let type: DatabaseOutputConfig['type'] | undefined;
@@ -63,11 +72,8 @@ export function readDatabaseOutput(c: ErrorCollector, section: XmlElement): Data
     switch (el.name) {
       case 'type': {
         sawType = true;
-        const v = text(el).toLowerCase();
-        if (v === 'postgresql' || v === 'pgsql' || v === 'postgres') type = 'postgresql';
-        else if (v === 'mysql' || v === 'mariadb') type = 'mysql';
-        else if (v === 'sqlite') type = 'sqlite';
-        else c.error(el, `must be postgresql, mysql or sqlite, got "${text(el)}"`);
+        type = databaseType(text(el));
+        if (type === undefined) c.error(el, `must be postgresql, mysql or sqlite, got "${text(el)}"`);
         break;
       }
       case 'hostname':
