@@ -21,3 +21,14 @@ test('non-finite timestamps are refused', () => {
   assert.throws(() => localDay(Number.NaN), RangeError);
   assert.throws(() => formatOssecTime(undefined as unknown as number), RangeError);
 });
+
+test('the date line of each second, whatever the order the times come in (the last second is kept)', () => {
+  const t = Date.UTC(2026, 0, 2, 3, 4, 5);
+  assert.equal(formatOssecTime(t), '2026 Jan 01 22:04:05');
+  assert.equal(formatOssecTime(t + 999), '2026 Jan 01 22:04:05');
+  assert.equal(formatOssecTime(t + 1000), '2026 Jan 01 22:04:06');
+  assert.equal(formatOssecTime(t - 1), '2026 Jan 01 22:04:04');
+  assert.equal(formatOssecTime(t + 5), '2026 Jan 01 22:04:05');
+  assert.throws(() => formatOssecTime(NaN), RangeError);
+  assert.throws(() => formatOssecTime(String(t + 5) as unknown as number), RangeError);
+});

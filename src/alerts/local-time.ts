@@ -40,13 +40,23 @@ export function pad2(n: number): string {
   return n < 10 ? `0${n}` : String(n);
 }
 
-/** `2026 Nov 24 19:44:47`: the second line of an alerts.log record (9.1). */
+let ossecTimeSecond = NaN;
+let ossecTimeText = '';
+
+/**
+ * `2026 Nov 24 19:44:47`: the second line of an alerts.log record (9.1). Alerts come in bursts
+ * within one second, so the text of the last second is kept.
+ */
 export function formatOssecTime(ms: number): string {
+  // NaN (a bad timestamp) never equals, and a non-number is never taken: toDate throws as before.
+  const second = Math.floor(ms / 1000);
+  if (second === ossecTimeSecond && typeof ms === 'number') return ossecTimeText;
   const d = toDate(ms);
-  return (
+  ossecTimeSecond = second;
+  ossecTimeText =
     `${d.getFullYear()} ${MONTHS[d.getMonth()]} ${pad2(d.getDate())} ` +
-    `${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}`
-  );
+    `${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}`;
+  return ossecTimeText;
 }
 
 /**

@@ -43,6 +43,7 @@ function regexMatcher(pattern: string): Pcre2Matcher {
     pattern,
     backtrackSafe: t.backtrackSafe,
     test: (subject) => re.test(toByteString(subject)),
+    prefilter: () => re.prefilter(),
     exec(subject): MatchResult | null {
       const bytes = toByteString(subject);
       const m = re.exec(bytes);

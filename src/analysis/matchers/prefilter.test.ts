@@ -9,6 +9,10 @@ import { test } from 'node:test';
 import { compileRequirement, lowerOf, passes, requirementOf } from './prefilter.js';
 import { translatePcre2 } from './pcre2-translate.js';
 import { patternBytes, toByteString } from './byte-string.js';
+import type { Matcher } from './matcher.js';
+import { compileOsMatch } from './os-match.js';
+import { compileOsRegex } from './os-regex.js';
+import { compilePcre2 } from './pcre2.js';
 
 const PATTERNS = [
   'Failed password for',
@@ -57,4 +61,31 @@ test('a subject the regex matches always passes the prefilter', () => {
   }
   // The prefilter must also be useful: it rejects some of the subjects that do not match.
   assert.ok(rejected > 0, `${checked} subjects checked, none rejected`);
+});
+
+test("a matcher's prefilter holds on the lower-cased text, for every language (rules check it before calling the matcher)", () => {
+  // PCRE2 matchers run on UTF-8 bytes; rules check the prefilter on the text. Subjects with
+  // characters whose lower case is ASCII (K KELVIN SIGN, İ) or several units long are the risk.
+  const cases: Array<[(p: string) => Matcher, string[]]> = [
+    [compilePcre2, ['Failed password for', 'kelvin \\d+', '^sshd: (?:accepted|failed)', 'user=(\\S+) from', 'é\\w+ok', 'istanbul']],
+    [compileOsMatch, ['Failed password for', 'kelvin', '^sshd: accepted|^sshd: failed', 'istanbul$', 'éok']],
+    [compileOsRegex, ['Failed password for \\S+', 'kelvin \\d+', '^sshd: \\w+', 'user=(\\S+) from']],
+  ];
+  const subjects = [
+    'Failed password for root', 'FAILED PASSWORD FOR root', '\u212Aelvin 42', 'KELVIN 42', 'kelvin 42',
+    'sshd: Accepted x', 'SSHD: failed', 'a user=bob from 1.2.3.4', 'éxyzok', 'ÉXYZOK', '\u0130stanbul', 'ISTANBUL', 'istanbul',
+    'Failed password fo', 'kelvi 42',
+  ];
+  let checked = 0;
+  for (const [compile, patterns] of cases) {
+    for (const p of patterns) {
+      const m = compile(p);
+      const pre = m.prefilter?.();
+      for (const s of subjects) {
+        checked++;
+        if (m.test(s)) assert.ok(pre === undefined || passes(pre, s.toLowerCase()), `${p} matches ${JSON.stringify(s)} but its prefilter rejects it`);
+      }
+    }
+  }
+  assert.ok(checked > 100);
 });

@@ -362,6 +362,13 @@ function build(r: Requirement): Prefilter {
   }
 }
 
+/** Both conditions (either alone when the other is undefined). */
+export function bothOf(a: Prefilter | undefined, b: Prefilter | undefined): Prefilter | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return check(AND, '', [], [a, b]);
+}
+
 /** True when `l` (a lower-cased subject) may match: false means the pattern cannot. */
 export function passes(c: Prefilter, l: string): boolean {
   switch (c.kind) {

@@ -114,8 +114,10 @@ export class GuardedRegExp {
     }
   }
 
-  private prefilter(): Prefilter | undefined {
-    return (this.pre = compileRequirement(requirementOf(this.source, this.flags)));
+  /** The literal prefilter (prefilter.ts) every match needs on the lower-cased subject; undefined: none. */
+  prefilter(): Prefilter | undefined {
+    if (this.pre === null) this.pre = compileRequirement(requirementOf(this.source, this.flags));
+    return this.pre;
   }
 
   exec(subject: string): RegExpExecArray | null {

@@ -46,6 +46,7 @@ export function regexpMatcher(pattern: string, re: GuardedRegExp, withCaptures: 
   return {
     pattern,
     test: (subject) => re.test(subject),
+    prefilter: () => re.prefilter(),
     exec(subject): MatchResult | null {
       const m = re.exec(subject);
       if (!m) return null;

@@ -2,6 +2,7 @@ import type { DecoderRef, EventInfo } from '../event-info.js';
 import type { Matcher } from '../matchers/matcher.js';
 import type { EventList } from '../state/event-history.js';
 import { ipListMatches } from './ip-list.js';
+import { lowerOf, passes } from './patterns.js';
 import { candidates } from './prefilter.js';
 import { SearchKind, type ListFilter, type Rule, type RuleNode } from './rule.js';
 import { searchEvents, searchList, type TypeOf } from './search.js';
@@ -79,6 +80,10 @@ export function statelessFilters(c: CheckContext, r: Rule, ev: EventInfo): boole
   const f = ev.fields;
   if (r.decodedAs !== 0 && r.decodedAs !== c.dec.id) return false;
   if (r.fProgramName !== null && (ev.programName === undefined || !r.fProgramName.test(ev.programName))) return false;
+  // A necessary condition of #4-5, checked first: no filter here has side effects, so the order of
+  // failures does not matter, and this one fails most often and costs least.
+  const pre = r.logPre === null ? r.logPrefilter() : r.logPre;
+  if (pre !== undefined && !passes(pre, lowerOf(ev.log))) return false;
   if (r.fId !== null && !test(r.fId, f.get('id'))) return false;
   if (r.fMatch !== null && !r.fMatch.test(ev.log)) return false;
   if (r.fRegex !== null && !r.fRegex.test(ev.log)) return false;

@@ -2,4 +2,4 @@
  * The pattern languages the rules use (ossec-analysis.md 4), from src/analysis/matchers. Rule code
  * imports them only through this file.
  */
-export { compileOsMatch, compileOsRegex, compilePcre2, osWordMatch } from '../matchers/index.js';
+export { bothOf, compileOsMatch, compileOsRegex, compilePcre2, lowerOf, osWordMatch, passes, type Prefilter } from '../matchers/index.js';

@@ -1,5 +1,6 @@
 import type { DiffSpec } from '../diff/spec.js';
 import type { Matcher } from '../matchers/matcher.js';
+import { bothOf, type Prefilter } from './patterns.js';
 import type { Deque, HistoryEntry } from '../state/event-history.js';
 import type { CdbList } from '../state/lists.js';
 import type { CompiledRuleFn } from './compiled-rules.js';
@@ -126,6 +127,8 @@ export class Rule {
   hasMidFilters = false;
   /** if_fts, <list> or a history search (5.3 #11-13). */
   hasTailFilters = false;
+  /** logPrefilter()'s result; null until first asked. */
+  logPre: Prefilter | undefined | null = null;
 
   // Correlation state.
   search: SearchKind = SearchKind.None;
@@ -182,10 +185,21 @@ export class Rule {
       this.time !== null || this.weekdays !== null || this.fExtraData !== null || this.fHostname !== null ||
       this.fStatus !== null;
     this.hasTailFilters = (this.alertOpts & DO_FTS) !== 0 || this.lists.length > 0 || this.context;
+    this.logPre = null;
     this.groups = this.groupText
       .split(',')
       .map((g) => g.trim())
       .filter((g) => g !== '');
+  }
+
+  /**
+   * The literal prefilters of <match> and <regex> together, on the event's lower-cased log: most
+   * rules tried on an event fail here, in a few table reads, without a call into either matcher.
+   * Worked out on first use (start-up time: most rules never run on a given host's logs).
+   */
+  logPrefilter(): Prefilter | undefined {
+    if (this.logPre === null) this.logPre = bothOf(this.fMatch?.prefilter?.(), this.fRegex?.prefilter?.());
+    return this.logPre;
   }
 
   /**
