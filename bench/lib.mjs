@@ -1,6 +1,6 @@
 /** Shared helpers of the benchmarks: paths, corpora, timed child processes, alert comparison. */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, closeSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, closeSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeCorpus } from './corpus.mjs';
@@ -58,6 +58,7 @@ export function runTimed(cmd, args, { stdin, stdout, cpuList, env } = {}) {
         const parts = readFileSync(timeOut, 'utf8').trim().split('\n').pop().split(' ').map(Number);
         [w, user, sys] = parts;
         rssMb = parts[3] / 1024;
+        rmSync(timeOut, { force: true });
       }
       resolve({ code, wall: w, user, sys, rssMb });
     });

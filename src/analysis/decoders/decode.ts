@@ -1,4 +1,5 @@
 import type { EventInfo } from '../event-info.js';
+import { lowerOf, passes } from '../matchers/prefilter.js';
 import { RegexFrom, type ChildEntry, type CompiledDecoder, type CompiledDecoderRef, type DecoderSet, type ForwardedAlert } from './types.js';
 
 /**
@@ -48,6 +49,10 @@ export function decode(set: DecoderSet, lf: EventInfo, detail?: DecodeDetail): F
     const top = list[i];
     let pmatch = 0;
     if (top.prematch) {
+      // The prematch's prefilter first: most candidates fail it, in a few table reads and without
+      // a call into the matcher (a necessary condition: when it passes, exec decides).
+      const pre = top.prematchPre === null ? (top.prematchPre = top.prematch.prefilter?.()) : top.prematchPre;
+      if (pre !== undefined && !passes(pre, lowerOf(log))) continue;
       const m = top.prematch.exec(log);
       if (!m) continue;
       pmatch = m.end;

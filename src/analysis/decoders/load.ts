@@ -144,6 +144,7 @@ function compile(spec: DecoderSpec): CompiledDecoder {
     line: spec.element.line,
     programName: spec.programName && compilePattern(spec, spec.programName, 'match'),
     prematch: spec.prematch && compilePattern(spec, spec.prematch, 'regex'),
+    prematchPre: null,
     prematchAfterParent: spec.prematchOffset === 'after_parent',
     regex: spec.regex && compilePattern(spec, spec.regex, 'regex', true),
     regexEngine: spec.regex?.engine,

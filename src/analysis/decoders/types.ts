@@ -1,5 +1,6 @@
 import type { DecoderRef, EventInfo } from '../event-info.js';
 import type { Matcher } from '../matchers/matcher.js';
+import type { Prefilter } from '../matchers/prefilter.js';
 import type { FieldSlot, FtsPart } from './fields.js';
 
 /**
@@ -73,6 +74,8 @@ export interface CompiledDecoder {
   readonly line: number;
   readonly programName: Matcher | undefined;
   readonly prematch: Matcher | undefined;
+  /** The prematch's literal prefilter on the lower-cased log (decode.ts); null until first asked. */
+  prematchPre: Prefilter | undefined | null;
   /** Child prematch reads from pmatch instead of log (`offset="after_parent"`). */
   readonly prematchAfterParent: boolean;
   readonly regex: Matcher | undefined;

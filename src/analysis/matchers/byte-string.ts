@@ -44,7 +44,7 @@ export function byteOffsetToIndex(text: string, byteOffset: number): number {
   return i;
 }
 
-/** The pattern as PCRE2 sees it: its UTF-8 bytes. */
+/** The pattern as PCRE2 sees it: its UTF-8 bytes (an ASCII pattern is its own; most are). */
 export function patternBytes(pattern: string): string {
-  return Buffer.from(pattern, 'utf8').toString('latin1');
+  return NON_ASCII.test(pattern) ? Buffer.from(pattern, 'utf8').toString('latin1') : pattern;
 }
