@@ -1,5 +1,3 @@
-import { once } from 'node:events';
-import { createInterface } from 'node:readline';
 import { formatAlertsLog } from '../alerts/alerts-log-format.js';
 import type { Analysis, Engine } from '../analysis/engine.js';
 import { loadEngine } from '../analysis/engine.js';
@@ -7,6 +5,7 @@ import { loadConfig } from '../config/load.js';
 import { shortHostname } from '../runtime/hostname.js';
 import { printLoadError } from './errors.js';
 import { RecordSplitter } from './logtest-records.js';
+import { LineReader } from '../events/line-reader.js';
 import { runPipeline } from '../analysis/parallel/pipeline.js';
 import { StatelessWorkers } from '../analysis/parallel/stateless-workers.js';
 
@@ -93,7 +92,6 @@ export async function logtestCommand(opts: LogtestOptions): Promise<void> {
   }
   if (!opts.quiet) err.write('ospatrol-logtest: Type one log per line.\n\n');
   let exitCode = 0;
-  const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
   const location = opts.location ?? opts.fullCommand ?? 'stdin';
   const kind = opts.fullCommand !== undefined ? 'command' : 'localfile';
   // Phase 2's field lines are only printed without -a.
@@ -113,7 +111,6 @@ export async function logtestCommand(opts: LogtestOptions): Promise<void> {
   const splitter = new RecordSplitter({ separator: opts.recordSeparator, fullCommand: opts.fullCommand, prefix });
   if (workers !== undefined) {
     // The same results from several threads (analysis/parallel/pipeline.ts).
-    rl.close();
     const done = runPipeline({
       engine,
       workers,
@@ -132,11 +129,10 @@ export async function logtestCommand(opts: LogtestOptions): Promise<void> {
       return;
     }
   } else {
-    rl.on('line', (line) => {
+    await new LineReader(process.stdin, (line) => {
       const m = splitter.line(line);
       if (m !== undefined) handle(m);
-    });
-    await once(rl, 'close');
+    }).done;
     const last = splitter.end();
     if (last !== undefined) handle(last);
   }

@@ -1,4 +1,4 @@
-import { createInterface } from 'node:readline';
+import { LineReader } from '../../events/line-reader.js';
 import type { Analysis, Engine } from '../engine.js';
 import { ParallelAnalyzer } from './parallel-analyzer.js';
 import type { StatelessWorkers } from './stateless-workers.js';
@@ -37,27 +37,26 @@ export async function runPipeline(opts: PipelineOptions): Promise<{ events: numb
     },
     afterBatch: opts.onBatch,
   });
-  const rl = createInterface({ input: opts.input, crlfDelay: Infinity });
   const submit = (message: string): void => {
     analyzer.submit({ location: opts.location, message, receivedAt: Date.now(), kind: opts.kind });
   };
   let waiting = false;
-  rl.on('line', (line) => {
+  const reader: LineReader = new LineReader(opts.input, (line) => {
     const m = opts.splitter.line(line);
     if (m === undefined) return;
     submit(m);
     const room = waiting ? undefined : analyzer.room();
     if (room !== undefined) {
       waiting = true;
-      rl.pause();
+      reader.pause();
       void room.then(() => {
         waiting = false;
-        rl.resume();
+        reader.resume();
       });
     }
   });
   try {
-    await new Promise<void>((resolve) => rl.once('close', resolve));
+    await reader.done;
     const last = opts.splitter.end();
     if (last !== undefined) submit(last);
     await analyzer.drain();
