@@ -67,7 +67,7 @@ function render(r) {
   }
   if (r.engine) {
     const e = r.engine;
-    add('no-op reader (readline split, same corpus)', `${fmt(e.noop.eventsPerS)} lines/s`);
+    add('no-op reader (logtest\'s line reader, same corpus)', `${fmt(e.noop.eventsPerS)} lines/s`);
     for (const k of ['ossec', 'ospatrol']) {
       const x = e[k];
       add(`engine in process, ${k} ruleset, ${fmt(x.events)} events`, `${fmt(x.eventsPerS)} ev/s, p50 ${fmt(x.p50us, 1)} µs, p99 ${fmt(x.p99us, 1)} µs, max ${fmt(x.maxMs, 1)} ms, load ${fmt(x.loadMs)} ms`);
