@@ -208,7 +208,7 @@ export class RuleEngine implements CheckContext {
   }
 
   /** The decoder type of a stored event (Search_LastEvents). */
-  typeOf = (ev: EventInfo): string => categoryOf((ev.decoder ?? NULL_DECODER).type);
+  typeOf = (ev: { readonly decoder: EventInfo['decoder'] }): string => categoryOf((ev.decoder ?? NULL_DECODER).type);
 
   /**
    * The stateless half of evaluate, for a thread that runs before the rules thread: the indexes of

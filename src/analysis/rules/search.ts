@@ -1,5 +1,5 @@
 import type { EventInfo } from '../event-info.js';
-import { inlineHistory, type Deque, type EventList, type HistoryEntry } from '../state/event-history.js';
+import { inlineHistory, type Deque, type EventList, type HistoryEntry, type HistoryEvent } from '../state/event-history.js';
 import type { Rule } from './rule.js';
 import {
   DIFFERENT_SRCGEOIP, DIFFERENT_URL, SAME_DSTPORT, SAME_ID, SAME_LOCATION, SAME_SRCIP, SAME_SRCPORT, SAME_USER,
@@ -72,7 +72,7 @@ function sameCommon(opts: number, w: Wanted, b: HistoryEntry): boolean {
 }
 
 /** Only Search_LastSids and Search_LastGroups look at ports and location (hostname strings). */
-function sameListOnly(opts: number, w: Wanted, cur: EventInfo, old: EventInfo, b: HistoryEntry): boolean {
+function sameListOnly(opts: number, w: Wanted, cur: EventInfo, old: HistoryEvent, b: HistoryEntry): boolean {
   if ((opts & SAME_SRCPORT) !== 0 && b.srcport !== w.srcport) return false;
   if ((opts & SAME_DSTPORT) !== 0 && b.dstport !== w.dstport) return false;
   if ((opts & SAME_LOCATION) !== 0 && cur.hostname !== old.hostname) return false;
@@ -126,7 +126,7 @@ function markMatched(cur: EventInfo, completing: HistoryEntry, newest: HistoryEn
 }
 
 /** The decoder type of a stored event, for Search_LastEvents' "same category" test. */
-export type TypeOf = (ev: EventInfo) => string;
+export type TypeOf = (ev: Pick<HistoryEvent, 'decoder'>) => string;
 
 /**
  * Search_LastEvents (context without if_matched_sid/group) over the EventList. Also requires the

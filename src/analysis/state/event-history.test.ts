@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { newEventInfo } from '../event-info.js';
-import { addToSidList, Deque, EventList, type HistoryEntry } from './event-history.js';
+import { addToSidList, Deque, EventList, historyEntry, type HistoryEntry } from './event-history.js';
 
 function entry(sec: number): HistoryEntry {
   const ev = newEventInfo({ location: 'l', hostname: 'h', programName: undefined, log: `e${sec}`, fullLog: `e${sec}`, time: sec * 1000 });
@@ -58,4 +58,18 @@ test('an event leaving the EventList leaves its sid list, or drops the oldest of
   l.add(entry(3));
   assert.equal(sid.size, 0);
   assert.equal(g1.size, 0);
+});
+
+test('an entry keeps what searches read of its event, not the event: the field map is left to the collector', () => {
+  const ev = newEventInfo({ location: 'l', hostname: 'h', programName: 'sshd', log: 'Failed password', fullLog: 'Dec 1 h sshd: Failed password', time: 5000 });
+  ev.fields.set('srcip', '192.0.2.1');
+  ev.fields.set('dstuser', 'root');
+  ev.matched = 300;
+  const e = historyEntry(ev, 5, null);
+  assert.notEqual(e.ev as unknown, ev);
+  assert.equal(e.ev.fields, undefined);
+  assert.deepEqual(
+    { hostname: e.ev.hostname, fullLog: e.ev.fullLog, log: e.ev.log, matched: e.ev.matched, srcip: e.srcip, dstuser: e.dstuser, entryMatched: e.matched },
+    { hostname: 'h', fullLog: 'Dec 1 h sshd: Failed password', log: 'Failed password', matched: 300, srcip: '192.0.2.1', dstuser: 'root', entryMatched: 300 },
+  );
 });

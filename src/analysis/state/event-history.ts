@@ -1,12 +1,28 @@
-import type { EventInfo } from '../event-info.js';
+import type { DecoderRef, EventInfo } from '../event-info.js';
 
 /**
  * The memory behind frequency and context rules (ossec-analysis.md 6.1): the EventList of alerting
  * events, the per-rule `if_matched_sid` lists and the per-rule `if_matched_group` lists. All of them
  * hold the same HistoryEntry objects, newest first when searched.
  */
+/**
+ * What history searches read of an earlier event besides the fields copied into its entry: kept
+ * instead of the event itself, so that the history does not keep each event's field map alive
+ * (fewer objects survive into the old generation: the young collections copy less).
+ */
+export interface HistoryEvent {
+  readonly hostname: string;
+  readonly fullLog: string;
+  readonly log: string;
+  readonly decoder: DecoderRef | undefined;
+  /** Level of a frequency rule that already used this event (search.ts marks it). */
+  matched: number;
+  /** Only in entries built without historyEntry() (tests): inlineHistory reads it. */
+  readonly fields?: ReadonlyMap<string, string>;
+}
+
 export interface HistoryEntry {
-  ev: EventInfo;
+  ev: HistoryEvent;
   /** Receive time in whole seconds: every window compares seconds (6.6). */
   sec: number;
   /** The sid list this entry sits in (OSSEC's sid_node_to_delete); null once it has left it. */
@@ -41,7 +57,7 @@ export function historyEntry(
 ): HistoryEntry {
   const f = ev.fields;
   return {
-    ev,
+    ev: { hostname: ev.hostname, fullLog: ev.fullLog, log: ev.log, decoder: ev.decoder, matched: ev.matched, fields: undefined },
     sec,
     sidList: null,
     groupLists,
@@ -60,13 +76,13 @@ export function historyEntry(
 export function inlineHistory(e: HistoryEntry): void {
   const f = e.ev.fields;
   e.matched = e.ev.matched;
-  e.id = f.get('id');
-  e.srcip = f.get('srcip');
-  e.dstuser = f.get('dstuser');
-  e.url = f.get('url');
-  e.srcgeoip = f.get('srcgeoip');
-  e.srcport = f.get('srcport');
-  e.dstport = f.get('dstport');
+  e.id = f?.get('id');
+  e.srcip = f?.get('srcip');
+  e.dstuser = f?.get('dstuser');
+  e.url = f?.get('url');
+  e.srcgeoip = f?.get('srcgeoip');
+  e.srcport = f?.get('srcport');
+  e.dstport = f?.get('dstport');
 }
 
 /** A ring buffer: append at the new end, drop at the old end, read by age. */
