@@ -32,3 +32,17 @@ test('the date line of each second, whatever the order the times come in (the la
   assert.throws(() => formatOssecTime(NaN), RangeError);
   assert.throws(() => formatOssecTime(String(t + 5) as unknown as number), RangeError);
 });
+
+test('a change of TZ at run time is followed, within the same second too', () => {
+  const saved = process.env.TZ;
+  try {
+    const t = Date.UTC(2026, 0, 2, 3, 4, 5);
+    process.env.TZ = 'UTC';
+    assert.equal(formatOssecTime(t), '2026 Jan 02 03:04:05');
+    process.env.TZ = 'Asia/Kolkata';
+    assert.equal(formatOssecTime(t), '2026 Jan 02 08:34:05');
+  } finally {
+    if (saved === undefined) delete process.env.TZ;
+    else process.env.TZ = saved;
+  }
+});

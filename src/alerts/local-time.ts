@@ -41,18 +41,22 @@ export function pad2(n: number): string {
 }
 
 let ossecTimeSecond = NaN;
+let ossecTimeZone: string | undefined;
 let ossecTimeText = '';
 
 /**
  * `2026 Nov 24 19:44:47`: the second line of an alerts.log record (9.1). Alerts come in bursts
- * within one second, so the text of the last second is kept.
+ * within one second, so the text of the last second is kept (with the TZ it was made in: Node
+ * follows a change of TZ at run time, and so do we).
  */
 export function formatOssecTime(ms: number): string {
   // NaN (a bad timestamp) never equals, and a non-number is never taken: toDate throws as before.
   const second = Math.floor(ms / 1000);
-  if (second === ossecTimeSecond && typeof ms === 'number') return ossecTimeText;
+  const zone = process.env.TZ;
+  if (second === ossecTimeSecond && zone === ossecTimeZone && typeof ms === 'number') return ossecTimeText;
   const d = toDate(ms);
   ossecTimeSecond = second;
+  ossecTimeZone = zone;
   ossecTimeText =
     `${d.getFullYear()} ${MONTHS[d.getMonth()]} ${pad2(d.getDate())} ` +
     `${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}`;
