@@ -1,5 +1,5 @@
 import type { EventInfo } from '../event-info.js';
-import { inlineHistory, type Deque, type EventList, type HistoryEntry, type HistoryEvent } from '../state/event-history.js';
+import { type Deque, type EventList, type HistoryEntry, type HistoryEvent } from '../state/event-history.js';
 import type { Rule } from './rule.js';
 import {
   DIFFERENT_SRCGEOIP, DIFFERENT_URL, SAME_DSTPORT, SAME_ID, SAME_LOCATION, SAME_SRCIP, SAME_SRCPORT, SAME_USER,
@@ -96,9 +96,8 @@ export function searchList(rule: Rule, cur: EventInfo, now: number, list: Deque<
   const size = list.size;
   for (let i = 0; i < size; i++) {
     const e = list.fromNewest(i);
-    if (e.matched === undefined) inlineHistory(e);
     if (now - e.sec > timeframe) return null;
-    if ((e.matched as number) >= level) return null;
+    if (e.matched >= level) return null;
     if (opts !== 0 && (!sameCommon(opts, w, e) || !sameListOnly(opts, w, cur, e.ev, e))) continue;
     const old = e.ev;
     if (freq < rule.frequency) {
@@ -146,9 +145,8 @@ export function searchEvents(rule: Rule, cur: EventInfo, curType: string, now: n
   const size = events.size;
   for (let i = 0; i < size; i++) {
     const e = events.fromNewest(i);
-    if (e.matched === undefined) inlineHistory(e);
     if (now - e.sec > timeframe) return null;
-    if ((e.matched as number) >= level) return null;
+    if (e.matched >= level) return null;
     // The skip tests have no side effects: cheapest first.
     if (opts !== 0 && !sameCommon(opts, w, e)) continue;
     const old = e.ev;

@@ -5,7 +5,7 @@ import { addToSidList, Deque, EventList, historyEntry, type HistoryEntry } from 
 
 function entry(sec: number): HistoryEntry {
   const ev = newEventInfo({ location: 'l', hostname: 'h', programName: undefined, log: `e${sec}`, fullLog: `e${sec}`, time: sec * 1000 });
-  return { ev, sec, sidList: null, groupLists: null };
+  return historyEntry(ev, sec, null);
 }
 
 test('Deque: push, shift, read by age, remove, growth', () => {
@@ -67,7 +67,7 @@ test('an entry keeps what searches read of its event, not the event: the field m
   ev.matched = 300;
   const e = historyEntry(ev, 5, null);
   assert.notEqual(e.ev as unknown, ev);
-  assert.equal(e.ev.fields, undefined);
+  assert.equal((e.ev as { fields?: unknown }).fields, undefined);
   assert.deepEqual(
     { hostname: e.ev.hostname, fullLog: e.ev.fullLog, log: e.ev.log, matched: e.ev.matched, srcip: e.srcip, dstuser: e.dstuser, entryMatched: e.matched },
     { hostname: 'h', fullLog: 'Dec 1 h sshd: Failed password', log: 'Failed password', matched: 300, srcip: '192.0.2.1', dstuser: 'root', entryMatched: 300 },

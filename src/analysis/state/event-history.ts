@@ -17,8 +17,6 @@ export interface HistoryEvent {
   readonly decoder: DecoderRef | undefined;
   /** Level of a frequency rule that already used this event (search.ts marks it). */
   matched: number;
-  /** Only in entries built without historyEntry() (tests): inlineHistory reads it. */
-  readonly fields?: ReadonlyMap<string, string>;
 }
 
 export interface HistoryEntry {
@@ -33,20 +31,19 @@ export interface HistoryEntry {
    */
   groupLists: ReadonlyArray<Deque<HistoryEntry>> | null;
   /*
-   * What history searches read, copied into the entry itself (filled by historyEntry(), or on
-   * first use by inlineHistory()). A search walks up to thousands of entries per event; reading
+   * What history searches read, copied into the entry itself by historyEntry(). A search walks up to thousands of entries per event; reading
    * these from the entry instead of chasing entry -> event -> field map for each one is what keeps
    * that walk cheap. The fields never change once the event was analysed; `matched` mirrors
    * `ev.matched` (search.ts writes both).
    */
-  matched?: number;
-  id?: string | undefined;
-  srcip?: string | undefined;
-  dstuser?: string | undefined;
-  url?: string | undefined;
-  srcgeoip?: string | undefined;
-  srcport?: string | undefined;
-  dstport?: string | undefined;
+  matched: number;
+  id: string | undefined;
+  srcip: string | undefined;
+  dstuser: string | undefined;
+  url: string | undefined;
+  srcgeoip: string | undefined;
+  srcport: string | undefined;
+  dstport: string | undefined;
 }
 
 /** A history entry with every search field filled in. */
@@ -57,7 +54,7 @@ export function historyEntry(
 ): HistoryEntry {
   const f = ev.fields;
   return {
-    ev: { hostname: ev.hostname, fullLog: ev.fullLog, log: ev.log, decoder: ev.decoder, matched: ev.matched, fields: undefined },
+    ev: { hostname: ev.hostname, fullLog: ev.fullLog, log: ev.log, decoder: ev.decoder, matched: ev.matched },
     sec,
     sidList: null,
     groupLists,
@@ -70,19 +67,6 @@ export function historyEntry(
     srcport: f.get('srcport'),
     dstport: f.get('dstport'),
   };
-}
-
-/** Fills the search fields of an entry made without historyEntry() (tests build entries by hand). */
-export function inlineHistory(e: HistoryEntry): void {
-  const f = e.ev.fields;
-  e.matched = e.ev.matched;
-  e.id = f?.get('id');
-  e.srcip = f?.get('srcip');
-  e.dstuser = f?.get('dstuser');
-  e.url = f?.get('url');
-  e.srcgeoip = f?.get('srcgeoip');
-  e.srcport = f?.get('srcport');
-  e.dstport = f?.get('dstport');
 }
 
 /** A ring buffer: append at the new end, drop at the old end, read by age. */
