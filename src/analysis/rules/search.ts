@@ -1,5 +1,5 @@
 import type { EventInfo } from '../event-info.js';
-import { type Deque, type EventList, type HistoryEntry, type HistoryEvent } from '../state/event-history.js';
+import { type Deque, type EventList, type HistoryEntry, type HistoryEvent, type SearchFields } from '../state/event-history.js';
 import type { Rule } from './rule.js';
 import {
   DIFFERENT_SRCGEOIP, DIFFERENT_URL, SAME_DSTPORT, SAME_ID, SAME_LOCATION, SAME_SRCIP, SAME_SRCPORT, SAME_USER,
@@ -25,15 +25,8 @@ const scratch: string[] = [];
  * The current event's side of the same_ and different_ options, read once per search. A missing field
  * fails the check for every candidate, so such a search can only end without a match: `ok` false.
  */
-interface Wanted {
+interface Wanted extends SearchFields {
   ok: boolean;
-  id: string | undefined;
-  srcip: string | undefined;
-  dstuser: string | undefined;
-  url: string | undefined;
-  srcgeoip: string | undefined;
-  srcport: string | undefined;
-  dstport: string | undefined;
 }
 const want: Wanted = { ok: true, id: undefined, srcip: undefined, dstuser: undefined, url: undefined, srcgeoip: undefined, srcport: undefined, dstport: undefined };
 

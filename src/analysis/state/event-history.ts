@@ -19,7 +19,7 @@ export interface HistoryEvent {
   matched: number;
 }
 
-export interface HistoryEntry {
+export interface HistoryEntry extends SearchFields {
   ev: HistoryEvent;
   /** Receive time in whole seconds: every window compares seconds (6.6). */
   sec: number;
@@ -31,12 +31,17 @@ export interface HistoryEntry {
    */
   groupLists: ReadonlyArray<Deque<HistoryEntry>> | null;
   /*
-   * What history searches read, copied into the entry itself by historyEntry(). A search walks up to thousands of entries per event; reading
-   * these from the entry instead of chasing entry -> event -> field map for each one is what keeps
-   * that walk cheap. The fields never change once the event was analysed; `matched` mirrors
-   * `ev.matched` (search.ts writes both).
+   * What history searches read (this and SearchFields), copied into the entry itself by
+   * historyEntry(). A search walks up to thousands of entries per event; reading these from the
+   * entry instead of chasing entry -> event -> field map for each one is what keeps that walk
+   * cheap. The fields never change once the event was analysed; `matched` mirrors `ev.matched`
+   * (search.ts writes both).
    */
   matched: number;
+}
+
+/** The fields the same_* and different_* options of a history search compare. */
+export interface SearchFields {
   id: string | undefined;
   srcip: string | undefined;
   dstuser: string | undefined;
