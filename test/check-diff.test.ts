@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { alertRecords, cliPath, projectRoot, readIfExists, scratch, startLocal, waitFor, writeConfig } from './support/local-process.js';
+import { alertRecords, cliPath, projectRoot, readIfExists, readWhole, scratch, startLocal, waitFor, writeConfig } from './support/local-process.js';
 
 interface JsonAlert {
   rule: { id: string | number; level: number };
@@ -19,7 +19,7 @@ interface JsonAlert {
 }
 
 function jsonAlerts(state: string, ruleId?: number): JsonAlert[] {
-  return readIfExists(join(state, 'logs', 'alerts', 'alerts.json'))
+  return readWhole(join(state, 'logs', 'alerts', 'alerts.json'))
     .split('\n')
     .filter(Boolean)
     .map((l) => JSON.parse(l) as JsonAlert)
@@ -89,7 +89,10 @@ test('reordered netstat: no alert in set mode, an alert in text mode; a changed 
     assert.equal(pid.diff!.summary, '1 line added, 0 removed (compared as a set of lines, 1 mask)');
 
     // alerts.log: OSSEC's Previous output block first, then what changed.
-    const record = alertRecords(readIfExists(join(state, 'logs', 'alerts', 'alerts.log'))).find((r) => r.includes('Rule: 100102'))!;
+    // Each output consumes the alerts on its own: alerts.log may trail alerts.json.
+    const record = await waitFor('the alerts.log record of 100102', () =>
+      alertRecords(readWhole(join(state, 'logs', 'alerts', 'alerts.log'), '\n\n')).find((r) => r.includes('Rule: 100102')),
+    );
     assert.match(
       record,
       /\nPrevious output:\nospatrol: output: 'ports-pid':\ntcp 0 0 0\.0\.0\.0:80 [^\n]*2290\/nginx\ntcp [^\n]*2291\/sshd\nWhat changed: 1 line added, 0 removed \(compared as a set of lines, 1 mask\)\n--- previous\n\+\+\+ current\n@@ compared as a set of lines, 1 mask @@\n\+tcp 0 0 0\.0\.0\.0:4444 0\.0\.0\.0:\* LISTEN 3001\/nc\n\n$/,

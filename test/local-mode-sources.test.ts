@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { alertRecords, readIfExists, scratch, startLocal, waitFor, writeConfig } from './support/local-process.js';
+import { alertRecords, readIfExists, readWhole, scratch, startLocal, waitFor, writeConfig } from './support/local-process.js';
 
 const SSH_RULE = `<group name="local,">
   <rule id="510010" level="6">
@@ -17,7 +17,7 @@ const SSH_RULE = `<group name="local,">
 </group>`;
 
 function failures(alertsLog: string): string[] {
-  return alertRecords(readIfExists(alertsLog))
+  return alertRecords(readWhole(alertsLog, '\n\n'))
     .filter((r) => r.includes('Rule: 510010'))
     .map((r) => /user (\S+)/.exec(r)![1]);
 }
@@ -71,7 +71,7 @@ test('a hanging command is killed at its timeout and a failing one reports exit 
   const run = startLocal(conf, state);
   try {
     const text = await waitFor('the three alerts', () => {
-      const t = readIfExists(alertsLog);
+      const t = readWhole(alertsLog, '\n\n');
       return /Rule: 536 /.test(t) && /Rule: 537 /.test(t) && /Rule: 538 /.test(t) && t;
     });
     const rec = (id: number): string => alertRecords(text).find((r) => r.includes(`Rule: ${id} `))!;

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { alertRecords, cliPath, readIfExists, scratch, startLocal, waitFor, writeConfig } from './support/local-process.js';
+import { alertRecords, cliPath, readIfExists, readWhole, scratch, startLocal, waitFor, writeConfig } from './support/local-process.js';
 
 const USER_RULE = `<group name="local,">
   <rule id="510000" level="10">
@@ -36,7 +36,7 @@ function dbRows(stateDir: string, sql: string, ...params: unknown[]): Record<str
 
 /** alerts.json records of one rule. */
 function jsonAlerts(stateDir: string, ruleId: number): Array<Record<string, any>> {
-  return readIfExists(join(stateDir, 'logs', 'alerts', 'alerts.json'))
+  return readWhole(join(stateDir, 'logs', 'alerts', 'alerts.json'))
     .split('\n')
     .filter(Boolean)
     .map((l) => JSON.parse(l))
@@ -79,12 +79,12 @@ test('check_diff on a full_command: baseline silently, one alert on change, in a
 
     writeFileSync(ports, PORTS_2);
     const text = await waitFor('the alert', () => {
-      const t = readIfExists(alertsLog);
+      const t = readWhole(alertsLog, '\n\n');
       return /Rule: 510000/.test(t) && t;
     });
     // Let a few more unchanged runs pass: still exactly one alert.
     await new Promise((r) => setTimeout(r, 2200));
-    const records = alertRecords(readIfExists(alertsLog)).filter((r) => r.includes('Rule: 510000'));
+    const records = alertRecords(readWhole(alertsLog, '\n\n')).filter((r) => r.includes('Rule: 510000'));
     assert.equal(records.length, 1, text);
     const lines = records[0].split('\n');
     assert.match(lines[0], /^\*\* Alert \d{10}\.\d+: mail  - local,$/);
@@ -151,7 +151,7 @@ test('a command full of quotes, without alias: its location reaches alerts.log, 
     writeFileSync(flag, '');
     const alertsLog = join(state, 'logs', 'alerts', 'alerts.log');
     const text = await waitFor('the alert', () => {
-      const t = readIfExists(alertsLog);
+      const t = readWhole(alertsLog, '\n\n');
       return /Rule: 510001/.test(t) && t;
     });
     const record = alertRecords(text).find((r) => r.includes('Rule: 510001'))!;

@@ -76,6 +76,17 @@ export function readIfExists(path: string): string {
   return existsSync(path) ? readFileSync(path, 'utf8') : '';
 }
 
+/**
+ * What a file that a running process appends to holds up to the end of its last whole record
+ * (`end`: '\n' for alerts.json lines, '\n\n' for alerts.log records). A read can land in the
+ * middle of a write: CI once caught a 200 KB alerts.json line half written.
+ */
+export function readWhole(path: string, end = '\n'): string {
+  const text = readIfExists(path);
+  const at = text.lastIndexOf(end);
+  return at < 0 ? '' : text.slice(0, at + end.length);
+}
+
 /** Splits alerts.log into records (each ends with a blank line). */
 export function alertRecords(text: string): string[] {
   return text
