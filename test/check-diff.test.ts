@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { alertRecords, cliPath, projectRoot, readIfExists, readWhole, scratch, startLocal, waitFor, writeConfig } from './support/local-process.js';
+import { alertRecords, cliPath, jsonAlerts as readJsonAlerts, projectRoot, readIfExists, readWhole, scratch, startLocal, waitFor, writeConfig } from './support/local-process.js';
 
 interface JsonAlert {
   rule: { id: string | number; level: number };
@@ -18,13 +18,7 @@ interface JsonAlert {
   diff?: { kind: string; summary: string; added: string[]; removed: string[]; unified: string; truncated: boolean };
 }
 
-function jsonAlerts(state: string, ruleId?: number): JsonAlert[] {
-  return readWhole(join(state, 'logs', 'alerts', 'alerts.json'))
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as JsonAlert)
-    .filter((a) => ruleId === undefined || String(a.rule.id) === String(ruleId));
-}
+const jsonAlerts = (state: string, ruleId?: number): JsonAlert[] => readJsonAlerts<JsonAlert>(state, ruleId);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

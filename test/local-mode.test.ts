@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { alertRecords, cliPath, readIfExists, readWhole, scratch, startLocal, waitFor, writeConfig } from './support/local-process.js';
+import { alertRecords, cliPath, jsonAlerts, readIfExists, readWhole, scratch, startLocal, waitFor, writeConfig } from './support/local-process.js';
 
 const USER_RULE = `<group name="local,">
   <rule id="510000" level="10">
@@ -32,15 +32,6 @@ function dbRows(stateDir: string, sql: string, ...params: unknown[]): Record<str
   } finally {
     db?.close();
   }
-}
-
-/** alerts.json records of one rule. */
-function jsonAlerts(stateDir: string, ruleId: number): Array<Record<string, any>> {
-  return readWhole(join(stateDir, 'logs', 'alerts', 'alerts.json'))
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l))
-    .filter((a) => String(a.rule.id) === String(ruleId));
 }
 
 // Each output consumes the alert stream on its own, so alerts.json and the database may trail

@@ -87,6 +87,15 @@ export function readWhole(path: string, end = '\n'): string {
   return at < 0 ? '' : text.slice(0, at + end.length);
 }
 
+/** The whole alerts.json records of a state directory (of one rule when `ruleId` is given). */
+export function jsonAlerts<T = Record<string, any>>(stateDir: string, ruleId?: number): T[] {
+  return readWhole(join(stateDir, 'logs', 'alerts', 'alerts.json'))
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as T & { rule: { id: string | number } })
+    .filter((a) => ruleId === undefined || String(a.rule.id) === String(ruleId));
+}
+
 /** Splits alerts.log into records (each ends with a blank line). */
 export function alertRecords(text: string): string[] {
   return text

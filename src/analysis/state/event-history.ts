@@ -1,11 +1,6 @@
 import type { DecoderRef, EventInfo } from '../event-info.js';
 
 /**
- * The memory behind frequency and context rules (ossec-analysis.md 6.1): the EventList of alerting
- * events, the per-rule `if_matched_sid` lists and the per-rule `if_matched_group` lists. All of them
- * hold the same HistoryEntry objects, newest first when searched.
- */
-/**
  * What history searches read of an earlier event besides the fields copied into its entry: kept
  * instead of the event itself, so that the history does not keep each event's field map alive
  * (fewer objects survive into the old generation: the young collections copy less).
@@ -19,6 +14,11 @@ export interface HistoryEvent {
   matched: number;
 }
 
+/**
+ * The memory behind frequency and context rules (ossec-analysis.md 6.1): the EventList of alerting
+ * events, the per-rule `if_matched_sid` lists and the per-rule `if_matched_group` lists. All of them
+ * hold the same HistoryEntry objects, newest first when searched.
+ */
 export interface HistoryEntry extends SearchFields {
   ev: HistoryEvent;
   /** Receive time in whole seconds: every window compares seconds (6.6). */

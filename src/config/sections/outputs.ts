@@ -48,7 +48,6 @@ function readFilterOption(c: ErrorCollector, el: XmlElement, f: AlertFilter, loc
   }
 }
 
-/** `<database_output>` (ossec-platform.md 3.5): one database; several blocks make several outputs. */
 /** A `<database_output><type>` (or `ospatrol alerts --database`) name, OSSEC's aliases included. */
 export function databaseType(name: string): DatabaseOutputConfig['type'] | undefined {
   const v = name.toLowerCase();
@@ -58,6 +57,7 @@ export function databaseType(name: string): DatabaseOutputConfig['type'] | undef
   return undefined;
 }
 
+/** `<database_output>` (ossec-platform.md 3.5): one database; several blocks make several outputs. */
 export function readDatabaseOutput(c: ErrorCollector, section: XmlElement): DatabaseOutputConfig | undefined {
   const before = c.count;
   let type: DatabaseOutputConfig['type'] | undefined;
